@@ -1,0 +1,1 @@
+"""The sidecar service: ingest routes, auth, redaction, group-commit writer, /metrics."""

@@ -1,0 +1,100 @@
+"""`create_app(settings, store, registry)`: the collector as a FastAPI app."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from prometheus_client import CollectorRegistry
+
+from collector.acknowledge import SHAPE_TAGS
+from collector.ingest import Ingest
+from collector.keys import KeyRing
+from collector.limits import BodySizeLimit
+from collector.routes import accuracy, feedback, health, inferences, outcomes
+from collector.writer import BatchWriter, Overloaded, StoreUnavailable
+from metrics.instruments import collector_instruments
+from metrics.prices import PriceTable
+from metrics.settings import Settings
+from metrics.store import Store
+
+log = logging.getLogger("valuewatch.collector")
+INGEST_KINDS = {
+    "/api/v1/inferences": "inference", "/api/v1/feedback": "feedback",
+    "/api/v1/accuracy": "accuracy", "/api/v1/outcomes": "outcome",
+}
+
+
+def create_app(settings: Settings, store: Store, registry: CollectorRegistry) -> FastAPI:
+    """Build the collector; background work starts and stops with the app's lifespan."""
+    instruments = collector_instruments(registry, settings.label_value_limit)
+    prices = PriceTable.load(settings.price_table)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        salt = settings.user_hash_salt
+        salt_bytes = (
+            salt.get_secret_value().encode() if salt else
+            bytes.fromhex(store.installation_secret("user_hash_salt"))
+        )
+        app.state.ingest = Ingest(settings, instruments, prices, salt_bytes)
+        async with AsyncExitStack() as stack:
+            app.state.writer = await stack.enter_async_context(BatchWriter(
+                store, instruments,
+                max_queue_rows=settings.max_queue_rows, max_batch_rows=settings.max_batch_rows,
+            ))
+            yield
+
+    app = FastAPI(
+        title="valuewatch collector",
+        summary="Records LLM calls, feedback, graded samples and outcomes.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.registry = registry
+    app.state.instruments = instruments
+    app.state.keyring = KeyRing(store, settings.key_cache_ttl_s)
+    for module in (inferences, feedback, accuracy, outcomes, health):
+        app.include_router(module.router)
+    _add_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    return app
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    overload = app.state.instruments["valuewatch_ingest_overload_total"]
+    records = app.state.instruments["valuewatch_ingest_records_total"]
+
+    @app.exception_handler(Overloaded)
+    async def overloaded(request: Request, exc: Overloaded) -> JSONResponse:
+        overload.labels(reason="queue_full").inc()
+        return JSONResponse(
+            {"detail": f"overloaded: {exc}; retry later"}, 503, headers={"Retry-After": "1"}
+        )
+
+    @app.exception_handler(StoreUnavailable)
+    async def unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:
+        overload.labels(reason="database").inc()
+        log.warning("database write failed: %s", exc)
+        return JSONResponse(
+            {"detail": "database unavailable; nothing was stored, retry later"}, 503,
+            headers={"Retry-After": "5"},
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        kind = INGEST_KINDS.get(request.url.path)
+        if kind is not None and request.method == "POST":
+            records.labels(kind=kind, result="rejected").inc()
+        errors = [
+            {
+                "loc": [p for p in e.get("loc", ()) if p not in SHAPE_TAGS],
+                "msg": e.get("msg", ""),
+                "type": e.get("type", ""),
+            }
+            for e in exc.errors()[:20]
+        ]
+        return JSONResponse({"detail": errors}, 422)

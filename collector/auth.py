@@ -1,0 +1,37 @@
+"""The Bearer-key dependency every protected route uses."""
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import HTTPException, Request
+from starlette.concurrency import run_in_threadpool
+
+from collector.keys import GRANTS, KEY_PREFIX, KeyRing
+from metrics.tables import Scope
+
+UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
+
+
+def require(scope: Scope) -> Callable[[Request], Awaitable[Scope]]:
+    """A dependency that lets the request through only with a live key granting `scope`."""
+
+    async def check(request: Request) -> Scope:
+        header = request.headers.get("authorization", "")
+        kind, _, key = header.partition(" ")
+        if kind.lower() != "bearer" or not key.strip():
+            raise HTTPException(401, "missing Authorization: Bearer <key> header", UNAUTHORIZED)
+        key = key.strip()
+        if not key.startswith(KEY_PREFIX) or len(key) > 200:
+            raise HTTPException(401, "malformed API key", UNAUTHORIZED)
+        keyring: KeyRing = request.app.state.keyring
+        cached = keyring.cached(key)
+        if cached is not None:
+            granted = cached.scope
+        else:
+            granted = await run_in_threadpool(keyring.scope_of, key)
+        if granted is None:
+            raise HTTPException(401, "unknown or revoked API key", UNAUTHORIZED)
+        if scope not in GRANTS[granted]:
+            raise HTTPException(403, f"this key has scope {granted.value}; {scope.value} needed")
+        return granted
+
+    return check

@@ -1,0 +1,196 @@
+"""From accepted API records to table rows, and from stored rows to instrument updates."""
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from collector.redaction import hash_user, redact
+from collector.validation import check_attributes, check_timestamp, invalid
+from metrics.instruments import Instruments
+from metrics.prices import PriceTable
+from metrics.settings import Settings
+from metrics.tables import (
+    AccuracySampleCreate,
+    FeedbackCreate,
+    FeedbackKind,
+    InferenceCreate,
+    OutcomeCreate,
+)
+
+THUMBS = {"up": 1.0, "down": 0.0, "true": 1.0, "false": 0.0, "1": 1.0, "0": 0.0}
+
+
+class Ingest:
+    """Turns records the API accepted into rows, and stored rows into metrics."""
+
+    def __init__(
+        self, settings: Settings, instruments: Instruments, prices: PriceTable, salt: bytes
+    ) -> None:
+        self._settings = settings
+        self.instruments = instruments
+        self._prices = prices
+        self._salt = salt
+
+    def _check_time(self, loc: tuple[str | int, ...], value: datetime, now: datetime) -> None:
+        s = self._settings
+        check_timestamp(loc, value, now, s.max_clock_skew_s, s.max_record_age_days)
+
+    def _user(self, user: str | None) -> str | None:
+        return None if user is None else hash_user(user, self._salt)
+
+    def inference_rows(self, records: list[InferenceCreate], now: datetime) -> list[dict[str, Any]]:
+        """Rows for the inference table: times checked, users hashed, cost filled in."""
+        rows = []
+        for index, record in enumerate(records):
+            self._check_time((index,), record.timestamp, now)
+            check_attributes((index, "attributes"), record.attributes)
+            row = record.model_dump(exclude={"user"})
+            row["user_hash"] = self._user(record.user)
+            row["received_at"] = now
+            if row["cost_usd"] is None:
+                row["cost_usd"] = self._prices.cost(
+                    record.model, record.input_tokens, record.output_tokens,
+                    record.cached_input_tokens or 0,
+                )
+            rows.append(row)
+        return rows
+
+    def observe_inferences(self, rows: Iterable[dict[str, Any]], new_ids: set[str]) -> None:
+        """Update the GenAI histograms and cost counters for the rows newly stored."""
+        labels = self.instruments.labels
+        for row in rows:
+            if row["id"] not in new_ids:
+                continue
+            common = {
+                "app": row["app"],
+                "gen_ai_operation_name": row["operation"],
+                "gen_ai_provider_name": row["provider"] or "",
+                "gen_ai_response_model": row["model"],
+            }
+            error_type = row["error_type"] or ("error" if row["status"] == "error" else "")
+            labels("gen_ai_client_operation_duration_seconds", **common, error_type=error_type
+                   ).observe(row["latency_s"])
+            for token_type in ("input", "output"):
+                labels("gen_ai_client_token_usage", **common, gen_ai_token_type=token_type
+                       ).observe(row[f"{token_type}_tokens"])
+            ttft = row["ttft_s"]
+            if ttft is not None:
+                labels("gen_ai_server_time_to_first_token_seconds", **common).observe(ttft)
+                if row["output_tokens"] > 1 and row["latency_s"] >= ttft:
+                    per_token = (row["latency_s"] - ttft) / (row["output_tokens"] - 1)
+                    labels("gen_ai_server_time_per_output_token_seconds", **common
+                           ).observe(per_token)
+            model_labels = {"app": row["app"], "gen_ai_response_model": row["model"]}
+            if row["cost_usd"] is None:
+                labels("valuewatch_unpriced_calls_total", **model_labels).inc()
+            else:
+                labels("valuewatch_cost_usd_total", **model_labels).inc(row["cost_usd"])
+
+    def feedback_rows(self, records: list[FeedbackCreate], now: datetime) -> list[dict[str, Any]]:
+        """Rows for the feedback table: values normalised, comments redacted, users hashed."""
+        rows = []
+        for index, record in enumerate(records):
+            self._check_time((index,), record.timestamp, now)
+            value, label = _feedback_value(index, record)
+            rows.append({
+                "id": record.id or str(uuid.uuid4()),
+                "inference_id": record.inference_id,
+                "app": record.app,
+                "kind": record.kind,
+                "value": value,
+                "label": label,
+                "comment": None if record.comment is None else redact(record.comment),
+                "timestamp": record.timestamp,
+                "user_hash": self._user(record.user),
+            })
+        return rows
+
+    def observe_feedback(self, rows: Iterable[dict[str, Any]], new_ids: set[str]) -> None:
+        """Count newly stored feedback by kind and sentiment."""
+        for row in rows:
+            if row["id"] in new_ids:
+                self.instruments.labels(
+                    "valuewatch_feedback_total", app=row["app"] or "",
+                    kind=row["kind"].value, sentiment=sentiment(row["kind"], row["value"]),
+                ).inc()
+
+    def accuracy_rows(
+        self, records: list[AccuracySampleCreate], now: datetime
+    ) -> list[dict[str, Any]]:
+        """Rows for the accuracy table; a sample needs `correct`, `score` or both."""
+        rows = []
+        for index, record in enumerate(records):
+            self._check_time((index,), record.timestamp, now)
+            if record.correct is None and record.score is None:
+                raise invalid((index, "correct"), "a graded sample needs `correct` or `score`")
+            row = record.model_dump()
+            row["id"] = record.id or str(uuid.uuid4())
+            rows.append(row)
+        return rows
+
+    def observe_accuracy(self, rows: Iterable[dict[str, Any]], new_ids: set[str]) -> None:
+        """Count newly stored graded samples."""
+        for row in rows:
+            if row["id"] in new_ids:
+                correct = "unknown" if row["correct"] is None else str(row["correct"]).lower()
+                self.instruments.labels(
+                    "valuewatch_accuracy_samples_total", app=row["app"],
+                    gen_ai_response_model=row["model"], task=row["task"],
+                    grader=row["grader"].value, correct=correct,
+                ).inc()
+
+    def outcome_rows(self, records: list[OutcomeCreate], now: datetime) -> list[dict[str, Any]]:
+        """Rows for the outcome table."""
+        rows = []
+        for index, record in enumerate(records):
+            self._check_time((index,), record.timestamp, now)
+            row = record.model_dump()
+            row["id"] = record.id or str(uuid.uuid4())
+            rows.append(row)
+        return rows
+
+    def observe_outcomes(self, rows: Iterable[dict[str, Any]], new_ids: set[str]) -> None:
+        """Count newly stored outcomes and add up their values."""
+        for row in rows:
+            if row["id"] in new_ids:
+                labels = {"app": row["app"], "outcome": row["name"]}
+                self.instruments.labels("valuewatch_outcomes_total", **labels).inc()
+                if row["value"] >= 0:
+                    self.instruments.labels("valuewatch_outcome_value_total", **labels
+                                             ).inc(row["value"])
+
+
+def _feedback_value(index: int, record: FeedbackCreate) -> tuple[float | None, str | None]:
+    """The numeric value and label of one piece of feedback, checked against its kind."""
+    value, kind = record.value, record.kind
+    loc = (index, "value")
+    if kind == FeedbackKind.thumbs:
+        number = THUMBS.get(str(value).lower()) if value is not None else None
+        if number is None:
+            raise invalid(loc, "thumbs feedback needs true/false, 1/0 or up/down")
+        return number, record.label
+    if kind == FeedbackKind.label:
+        label = record.label or (value if isinstance(value, str) else None)
+        if not label:
+            raise invalid((index, "label"), "label feedback needs a `label` (or a string `value`)")
+        return None, label[:200]
+    if kind == FeedbackKind.comment:
+        if not record.comment:
+            raise invalid((index, "comment"), "comment feedback needs a `comment`")
+        return None, record.label
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise invalid(loc, f"{kind.value} feedback needs a number")
+    low, high = (1.0, 5.0) if kind == FeedbackKind.rating else (0.0, 1.0)
+    if not low <= value <= high:
+        raise invalid(loc, f"{kind.value} must be between {low:g} and {high:g}")
+    return float(value), record.label
+
+
+def sentiment(kind: FeedbackKind, value: float | None) -> str:
+    """positive, negative or neutral for scored feedback; none for labels and comments."""
+    if value is None:
+        return "none"
+    if kind == FeedbackKind.rating:
+        return "positive" if value >= 4 else "negative" if value <= 2 else "neutral"
+    return "positive" if value >= 0.5 else "negative"

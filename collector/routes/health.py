@@ -1,0 +1,38 @@
+"""GET /healthz, /readyz and /metrics."""
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.concurrency import run_in_threadpool
+
+from collector.auth import require
+from collector.deps import StoreDep
+from metrics.tables import Scope
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    """The process is up. Never touches the database."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", responses={503: {"description": "the database does not answer"}})
+async def readyz(store: StoreDep) -> JSONResponse:
+    """Ready when the database answers."""
+    try:
+        await run_in_threadpool(store.ping)
+    except Exception as exc:  # noqa: BLE001 - any failure means not ready
+        reason = str(exc).splitlines()[0][:200]
+        return JSONResponse({"status": "unavailable", "database": reason}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+@router.get("/metrics", response_class=Response)
+async def metrics(request: Request) -> Response:
+    """Prometheus text exposition of this process's instruments."""
+    if request.app.state.settings.metrics_require_key:
+        await require(Scope.read)(request)
+    body = generate_latest(request.app.state.registry)
+    return Response(body, media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,84 @@
+"""POST and GET /api/v1/inferences."""
+
+import base64
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+from pydantic import BaseModel
+from sqlalchemy import and_, or_
+from sqlmodel import Session, col, select
+
+from collector.acknowledge import IngestResult, acknowledge, one_or_many
+from collector.deps import IngestDep, IngestKey, NoNul, ReadKey, SettingsDep, StoreDep, WriterDep
+from metrics.tables import Inference, InferenceCreate, InferencePublic
+from metrics.types import as_utc
+
+router = APIRouter(prefix="/api/v1/inferences", tags=["inferences"])
+
+
+class InferencePage(BaseModel):
+    """One page of stored calls, newest first, and the cursor for the next."""
+
+    items: list[InferencePublic]
+    next_cursor: str | None
+
+
+@router.post("", dependencies=[IngestKey, NoNul])
+async def post_inferences(
+    body: one_or_many(InferenceCreate),  # type: ignore[valid-type]
+    writer: WriterDep, ingest: IngestDep, settings: SettingsDep,
+) -> IngestResult:
+    """Store one LLM call or a list of them; answers once they are committed."""
+    return await acknowledge(
+        body, kind="inference", table=Inference.__table__,  # type: ignore[attr-defined]
+        to_rows=ingest.inference_rows, observe=ingest.observe_inferences,
+        writer=writer, ingest=ingest, max_records=settings.max_records_per_request,
+    )
+
+
+@router.get("", dependencies=[ReadKey])
+def list_inferences(
+    store: StoreDep,
+    app: str | None = None,
+    model: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    cursor: str | None = None,
+) -> InferencePage:
+    """Stored calls filtered by app, model and time range, newest first, paginated."""
+    query = select(Inference)
+    if app is not None:
+        query = query.where(Inference.app == app)
+    if model is not None:
+        query = query.where(Inference.model == model)
+    if since is not None:
+        query = query.where(col(Inference.timestamp) >= as_utc(since))
+    if until is not None:
+        query = query.where(col(Inference.timestamp) < as_utc(until))
+    if cursor is not None:
+        at, last_id = _decode_cursor(cursor)
+        query = query.where(or_(
+            col(Inference.timestamp) < at,
+            and_(col(Inference.timestamp) == at, col(Inference.id) < last_id),
+        ))
+    query = query.order_by(col(Inference.timestamp).desc(), col(Inference.id).desc())
+    with Session(store.engine) as session:
+        rows = session.exec(query.limit(limit + 1)).all()
+    items = [InferencePublic.model_validate(row, from_attributes=True) for row in rows[:limit]]
+    next_cursor = _encode_cursor(items[-1]) if len(rows) > limit else None
+    return InferencePage(items=items, next_cursor=next_cursor)
+
+
+def _encode_cursor(last: InferencePublic) -> str:
+    raw = f"{last.timestamp.isoformat()}|{last.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        at, _, last_id = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+        return as_utc(datetime.fromisoformat(at)), last_id
+    except ValueError as exc:
+        raise HTTPException(422, "cursor: not a cursor this API returned") from exc

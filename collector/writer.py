@@ -1,0 +1,146 @@
+"""Group commit: one writer puts the rows of many concurrent requests in one transaction.
+
+Each request awaits the commit of the group its rows went into, so a 2xx always means
+the rows are on disk. The queue is bounded in rows; a full queue refuses new work.
+"""
+
+import asyncio
+import time
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Table
+
+from metrics.instruments import Instruments
+from metrics.store import Store
+
+
+class Overloaded(Exception):
+    """The write queue is full or closing: the client should retry later."""
+
+
+class StoreUnavailable(Exception):
+    """The database refused or failed the commit: the client should retry later."""
+
+
+@dataclass
+class _Pending:
+    table: Table
+    rows: list[dict[str, Any]]
+    done: asyncio.Future[set[str]] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+
+
+class BatchWriter:
+    """An async context manager that owns the write queue and its single writer task."""
+
+    def __init__(
+        self, store: Store, instruments: Instruments, *, max_queue_rows: int, max_batch_rows: int
+    ) -> None:
+        self._store = store
+        self._instruments = instruments
+        self._max_queue_rows = max_queue_rows
+        self._max_batch_rows = max_batch_rows
+        self._pending: deque[_Pending] = deque()
+        self._queued_rows = 0
+        self._wakeup = asyncio.Event()
+        self._closing = False
+        self._task: asyncio.Task[None] | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="valuewatch-writer")
+
+    async def __aenter__(self) -> "BatchWriter":
+        self._task = asyncio.create_task(self._run(), name="valuewatch-writer")
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._closing = True
+        self._wakeup.set()
+        if self._task is not None:
+            await self._task
+        self._executor.shutdown(wait=True)
+
+    @property
+    def queued_rows(self) -> int:
+        """Rows accepted into the queue and not yet committed."""
+        return self._queued_rows
+
+    async def write(self, table: Table, rows: list[dict[str, Any]]) -> set[str]:
+        """Store `rows` durably; returns the ids that were new (the rest were duplicates)."""
+        if self._closing:
+            raise Overloaded("the collector is shutting down")
+        if self._queued_rows + len(rows) > self._max_queue_rows and self._queued_rows > 0:
+            raise Overloaded(f"write queue full ({self._queued_rows} rows waiting)")
+        pending = _Pending(table, rows)
+        self._pending.append(pending)
+        self._add_queued(len(rows))
+        self._wakeup.set()
+        return await pending.done
+
+    def _add_queued(self, delta: int) -> None:
+        self._queued_rows += delta
+        self._instruments["valuewatch_ingest_queue_rows"].set(self._queued_rows)
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await self._wakeup.wait()
+            self._wakeup.clear()
+            while self._pending:
+                group = self._take_group()
+                started = time.perf_counter()
+                try:
+                    results = await loop.run_in_executor(self._executor, self._commit, group)
+                except Exception as exc:  # noqa: BLE001 - any database failure is a 503
+                    for item in group:
+                        item.done.set_exception(StoreUnavailable(str(exc).splitlines()[0]))
+                else:
+                    for item, new_ids in zip(group, results, strict=True):
+                        item.done.set_result(new_ids)
+                    self._observe_commit(time.perf_counter() - started, group)
+                finally:
+                    self._add_queued(-sum(len(item.rows) for item in group))
+            if self._closing:
+                return
+
+    def _take_group(self) -> list[_Pending]:
+        group: list[_Pending] = []
+        rows = 0
+        while self._pending and (
+            not group or rows + len(self._pending[0].rows) <= self._max_batch_rows
+        ):
+            item = self._pending.popleft()
+            group.append(item)
+            rows += len(item.rows)
+        return group
+
+    def _commit(self, group: list[_Pending]) -> list[set[str]]:
+        # Merge the group per table; an id sent twice in one group is stored once and
+        # counts as new only for the request that sent it first.
+        merged: dict[str, tuple[Table, list[dict[str, Any]]]] = {}
+        owner: dict[tuple[str, str], int] = {}
+        for index, item in enumerate(group):
+            _, rows = merged.setdefault(item.table.name, (item.table, []))
+            for row in item.rows:
+                key = (item.table.name, row["id"])
+                if key not in owner:
+                    owner[key] = index
+                    rows.append(row)
+        stored = self._store.insert_new(list(merged.values()))
+        results: list[set[str]] = [set() for _ in group]
+        for (table, _), ids in zip(merged.values(), stored, strict=True):
+            for new_id in ids:
+                results[owner[(table.name, new_id)]].add(new_id)
+        return results
+
+    def _observe_commit(self, seconds: float, group: list[_Pending]) -> None:
+        self._instruments["valuewatch_ingest_commit_duration_seconds"].observe(seconds)
+        self._instruments["valuewatch_ingest_commit_rows"].observe(sum(len(i.rows) for i in group))

@@ -1,0 +1,131 @@
+"""Every Prometheus metric valuewatch exports, declared once.
+
+GenAI signals follow the OpenTelemetry GenAI semantic conventions (v1.41) as Prometheus
+spells them, with the conventions' explicit bucket boundaries. Everything of ours starts
+with `valuewatch_`. Dashboards, alerts and the exporters are all generated from `CATALOG`.
+"""
+
+from dataclasses import dataclass
+from typing import Literal
+
+MetricKind = Literal["counter", "gauge", "histogram"]
+Exporter = Literal["collector", "evaluator"]
+
+# Bucket boundaries from the GenAI metrics conventions.
+OPERATION_DURATION_BUCKETS = (
+    0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+)
+TOKEN_USAGE_BUCKETS = (
+    1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
+)
+TIME_TO_FIRST_TOKEN_BUCKETS = (
+    0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
+)
+TIME_PER_OUTPUT_TOKEN_BUCKETS = (
+    0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5,
+)
+COMMIT_DURATION_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+
+GENAI_LABELS = ("app", "gen_ai_operation_name", "gen_ai_provider_name", "gen_ai_response_model")
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """One metric family as it appears in the exposition (counters end in `_total`)."""
+
+    name: str
+    kind: MetricKind
+    help: str
+    unit: str
+    labels: tuple[str, ...]
+    exported_by: Exporter = "collector"
+    buckets: tuple[float, ...] | None = None
+
+
+CATALOG: tuple[MetricSpec, ...] = (
+    MetricSpec(
+        "gen_ai_client_operation_duration_seconds", "histogram",
+        "Duration of GenAI client operations.", "seconds",
+        (*GENAI_LABELS, "error_type"), buckets=OPERATION_DURATION_BUCKETS,
+    ),
+    MetricSpec(
+        "gen_ai_client_token_usage", "histogram",
+        "Number of input and output tokens used per GenAI operation.", "tokens",
+        (*GENAI_LABELS, "gen_ai_token_type"), buckets=TOKEN_USAGE_BUCKETS,
+    ),
+    MetricSpec(
+        "gen_ai_server_time_to_first_token_seconds", "histogram",
+        "Time to generate the first token of a response.", "seconds",
+        GENAI_LABELS, buckets=TIME_TO_FIRST_TOKEN_BUCKETS,
+    ),
+    MetricSpec(
+        "gen_ai_server_time_per_output_token_seconds", "histogram",
+        "Time per output token after the first one.", "seconds",
+        GENAI_LABELS, buckets=TIME_PER_OUTPUT_TOKEN_BUCKETS,
+    ),
+    MetricSpec(
+        "valuewatch_cost_usd_total", "counter",
+        "Cost of GenAI calls in US dollars, from the client or the price table.", "usd",
+        ("app", "gen_ai_response_model"),
+    ),
+    MetricSpec(
+        "valuewatch_unpriced_calls_total", "counter",
+        "Calls whose cost could not be computed because the model is not in the price table.",
+        "calls", ("app", "gen_ai_response_model"),
+    ),
+    MetricSpec(
+        "valuewatch_feedback_total", "counter",
+        "User feedback received, by kind and sentiment.", "events",
+        ("app", "kind", "sentiment"),
+    ),
+    MetricSpec(
+        "valuewatch_accuracy_samples_total", "counter",
+        "Graded accuracy samples received, by grade.", "samples",
+        ("app", "gen_ai_response_model", "task", "grader", "correct"),
+    ),
+    MetricSpec(
+        "valuewatch_outcomes_total", "counter",
+        "Business outcomes reported.", "events", ("app", "outcome"),
+    ),
+    MetricSpec(
+        "valuewatch_outcome_value_total", "counter",
+        "Sum of the values of business outcomes reported.", "units", ("app", "outcome"),
+    ),
+    MetricSpec(
+        "valuewatch_ingest_records_total", "counter",
+        "Records the collector received, by record kind and result "
+        "(accepted, duplicate, rejected).", "records", ("kind", "result"),
+    ),
+    MetricSpec(
+        "valuewatch_ingest_queue_rows", "gauge",
+        "Rows waiting in the collector's write queue.", "rows", (),
+    ),
+    MetricSpec(
+        "valuewatch_ingest_overload_total", "counter",
+        "Requests refused with 503 because the write queue was full or the database down.",
+        "requests", ("reason",),
+    ),
+    MetricSpec(
+        "valuewatch_ingest_commit_duration_seconds", "histogram",
+        "Time to commit one group of rows to the database.", "seconds", (),
+        buckets=COMMIT_DURATION_BUCKETS,
+    ),
+    MetricSpec(
+        "valuewatch_ingest_commit_rows", "histogram",
+        "Rows written per group commit.", "rows", (),
+        buckets=(1, 4, 16, 64, 256, 1024, 4096, 16384),
+    ),
+    MetricSpec(
+        "valuewatch_label_overflow_total", "counter",
+        "Label values folded into `other` because a label reached its cap of distinct values.",
+        "values", ("label",),
+    ),
+)
+
+
+def spec(name: str) -> MetricSpec:
+    """The catalog entry called `name`; KeyError names it when it is missing."""
+    for entry in CATALOG:
+        if entry.name == name:
+            return entry
+    raise KeyError(f"metric {name!r} is not in the catalog")

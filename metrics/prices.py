@@ -1,0 +1,65 @@
+"""The price table: what a call cost, from its model and token counts."""
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+PER_TOKENS = 1_000_000
+
+
+@dataclass(frozen=True)
+class ModelPrice:
+    """US dollars per million tokens for one model."""
+
+    input: float
+    output: float
+    cached_input: float | None = None
+
+
+class PriceTable:
+    """Model prices, matched by exact name and then by the longest prefix."""
+
+    def __init__(self, prices: dict[str, ModelPrice]) -> None:
+        self._prices = prices
+        self._by_length = sorted(prices, key=len, reverse=True)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "PriceTable":
+        """The table in `path`, or the one shipped with valuewatch."""
+        if path is None:
+            text = resources.files("metrics").joinpath("prices.yaml").read_text()
+        else:
+            text = path.read_text()
+        document = yaml.safe_load(text) or {}
+        models = document.get("models")
+        if not isinstance(models, dict):
+            raise ValueError(f"price table {path or 'prices.yaml'}: needs a `models` mapping")
+        return cls({name: ModelPrice(**fields) for name, fields in models.items()})
+
+    def price(self, model: str) -> ModelPrice | None:
+        """The price of `model`, or None when it is not in the table."""
+        found = self._prices.get(model)
+        if found is not None:
+            return found
+        for name in self._by_length:
+            if model.startswith(name):
+                return self._prices[name]
+        return None
+
+    def cost(
+        self, model: str, input_tokens: int, output_tokens: int, cached_input_tokens: int = 0
+    ) -> float | None:
+        """The cost of one call in US dollars, or None for an unknown model."""
+        price = self.price(model)
+        if price is None:
+            return None
+        cached = min(cached_input_tokens, input_tokens)
+        cached_rate = price.input if price.cached_input is None else price.cached_input
+        total = (
+            (input_tokens - cached) * price.input
+            + cached * cached_rate
+            + output_tokens * price.output
+        )
+        return total / PER_TOKENS

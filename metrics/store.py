@@ -1,0 +1,115 @@
+"""The database: engine set-up, migrations, and the fast insert path used by ingest."""
+
+import secrets
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, Table, create_engine, event, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+
+from metrics.tables import InstallationSecret
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def make_engine(database_url: str) -> Engine:
+    """An engine for `database_url`; SQLite files get WAL and fully synced commits."""
+    if database_url.startswith("sqlite"):
+        engine = create_engine(
+            database_url, connect_args={"check_same_thread": False, "timeout": 30}
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # FULL: a commit survives power loss, not just a crash of the process.
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+class Store:
+    """The SQL store behind the collector and the evaluators."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, database_url: str) -> "Store":
+        """Connect to `database_url` (nothing happens until first use)."""
+        return cls(make_engine(database_url))
+
+    @property
+    def dialect(self) -> str:
+        """`sqlite` or `postgresql`."""
+        return self.engine.dialect.name
+
+    def migrate(self) -> None:
+        """Create or upgrade the schema to the newest Alembic revision."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    def ping(self) -> None:
+        """Raise unless the database answers a trivial query."""
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    def session(self) -> Session:
+        """A new ORM session (not for the ingest hot path)."""
+        return Session(self.engine)
+
+    def insert_new(self, batches: Sequence[tuple[Table, list[dict[str, Any]]]]) -> list[set[str]]:
+        """Insert every batch in one transaction, skipping ids already stored.
+
+        Returns, per batch, the ids that were new. Rows go through SQLAlchemy Core as one
+        multi-row INSERT … ON CONFLICT DO NOTHING RETURNING id per table, not ORM objects.
+        """
+        inserted: list[set[str]] = []
+        with self.engine.begin() as connection:
+            for table, rows in batches:
+                if not rows:
+                    inserted.append(set())
+                    continue
+                statement = self._insert(table).on_conflict_do_nothing(index_elements=["id"])
+                result = connection.execute(statement.returning(table.c.id), rows)
+                inserted.append({row[0] for row in result})
+        return inserted
+
+    def _insert(self, table: Table) -> Any:
+        return pg_insert(table) if self.dialect == "postgresql" else sqlite_insert(table)
+
+    def installation_secret(self, name: str) -> str:
+        """A random secret made on first use and kept in the database thereafter."""
+        with Session(self.engine) as session:
+            found = session.get(InstallationSecret, name)
+            if found is not None:
+                return found.value
+            statement = self._insert(InstallationSecret.__table__).on_conflict_do_nothing(
+                index_elements=["name"]
+            )
+            session.execute(statement, {"name": name, "value": secrets.token_hex(32)})
+            session.commit()
+            # Another replica may have won the race: read back whatever is stored.
+            stored = session.execute(
+                select(InstallationSecret.value).where(InstallationSecret.name == name)
+            )
+            return str(stored.scalar_one())
+
+    def existing_ids(self, table: Table, ids: Iterable[str]) -> set[str]:
+        """Which of `ids` are stored in `table`."""
+        wanted = list(ids)
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(table.c.id).where(table.c.id.in_(wanted)))
+            return {row[0] for row in rows}

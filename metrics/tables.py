@@ -1,0 +1,255 @@
+"""SQL tables and the API shapes around them: XBase -> XCreate -> X(table) -> XPublic."""
+
+import math
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import field_validator
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, SQLModel
+
+from metrics.types import UTCDateTime, as_utc, utc_now
+
+ID_FIELD = {"min_length": 1, "max_length": 200}
+NAME_FIELD = {"min_length": 1, "max_length": 200}
+MAX_ATTRIBUTES = 64
+
+
+class Status(StrEnum):
+    """Whether an LLM call succeeded."""
+
+    ok = "ok"
+    error = "error"
+
+
+class FeedbackKind(StrEnum):
+    """What a piece of user feedback is."""
+
+    thumbs = "thumbs"
+    rating = "rating"
+    score = "score"
+    label = "label"
+    comment = "comment"
+
+
+class Grader(StrEnum):
+    """Who graded an accuracy sample."""
+
+    human = "human"
+    exact = "exact"
+    judge = "judge"
+
+
+class Scope(StrEnum):
+    """What an API key may do. Admin may do everything."""
+
+    ingest = "ingest"
+    read = "read"
+    admin = "admin"
+
+
+def _finite(value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return value
+
+
+# --- inference records -------------------------------------------------------------------
+
+
+class InferenceBase(SQLModel):
+    """Fields of one LLM call shared by what is accepted and what is returned."""
+
+    id: str = Field(primary_key=True, **ID_FIELD)
+    app: str = Field(**NAME_FIELD)
+    model: str = Field(**NAME_FIELD)
+    provider: str | None = Field(default=None, max_length=200)
+    operation: str = Field(default="chat", max_length=100)
+    latency_s: float = Field(ge=0, le=86_400)
+    ttft_s: float | None = Field(default=None, ge=0, le=86_400)
+    input_tokens: int = Field(default=0, ge=0, le=100_000_000)
+    output_tokens: int = Field(default=0, ge=0, le=100_000_000)
+    cached_input_tokens: int | None = Field(default=None, ge=0, le=100_000_000)
+    reasoning_tokens: int | None = Field(default=None, ge=0, le=100_000_000)
+    cost_usd: float | None = Field(default=None, ge=0, le=1_000_000)
+    status: Status = Status.ok
+    error_type: str | None = Field(default=None, max_length=200)
+    finish_reason: str | None = Field(default=None, max_length=100)
+    use_case: str | None = Field(default=None, max_length=200)
+    session: str | None = Field(default=None, max_length=200)
+
+    _finite_floats = field_validator("latency_s", "ttft_s", "cost_usd")(_finite)
+
+
+class InferenceCreate(InferenceBase):
+    """One LLM call as an app reports it."""
+
+    timestamp: datetime = Field(default_factory=utc_now)
+    user: str | None = Field(default=None, max_length=200)
+    attributes: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("timestamp")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return as_utc(value)
+
+    @field_validator("attributes")
+    @classmethod
+    def _bounded(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if len(value) > MAX_ATTRIBUTES:
+            raise ValueError(f"at most {MAX_ATTRIBUTES} attributes")
+        return value
+
+
+class Inference(InferenceBase, table=True):
+    """A stored LLM call. The client's id is the idempotency key."""
+
+    __tablename__ = "inference"
+    __table_args__ = (Index("ix_inference_app_model_ts", "app", "model", "timestamp"),)
+
+    timestamp: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    received_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    user_hash: str | None = Field(default=None, max_length=64)
+    attributes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class InferencePublic(InferenceBase):
+    """A stored LLM call as the read API returns it."""
+
+    timestamp: datetime
+    received_at: datetime
+    user_hash: str | None = None
+    attributes: dict[str, Any] = {}
+
+
+# --- feedback ------------------------------------------------------------------------------
+
+
+class FeedbackBase(SQLModel):
+    """User feedback on one call."""
+
+    id: str = Field(primary_key=True, **ID_FIELD)
+    inference_id: str = Field(index=True, **ID_FIELD)
+    app: str | None = Field(default=None, max_length=200)
+    kind: FeedbackKind
+    value: float | None = None
+    label: str | None = Field(default=None, max_length=200)
+    comment: str | None = Field(default=None, max_length=10_000)
+
+
+class FeedbackCreate(FeedbackBase):
+    """Feedback as an app posts it; `id` is optional but makes retries safe."""
+
+    id: str = Field(default="", max_length=200)
+    timestamp: datetime = Field(default_factory=utc_now)
+    value: float | bool | str | None = None
+    user: str | None = Field(default=None, max_length=200)
+
+    _utc = field_validator("timestamp")(as_utc)
+
+
+class Feedback(FeedbackBase, table=True):
+    """Stored feedback. Comments are redacted and users hashed before they get here."""
+
+    __tablename__ = "feedback"
+
+    timestamp: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    user_hash: str | None = Field(default=None, max_length=64)
+
+
+# --- accuracy samples ----------------------------------------------------------------------
+
+
+class AccuracySampleBase(SQLModel):
+    """A graded sample: was this call's answer right?"""
+
+    id: str = Field(primary_key=True, **ID_FIELD)
+    inference_id: str | None = Field(default=None, index=True, max_length=200)
+    app: str = Field(**NAME_FIELD)
+    model: str = Field(**NAME_FIELD)
+    task: str = Field(default="default", **NAME_FIELD)
+    correct: bool | None = None
+    score: float | None = Field(default=None, ge=0, le=1)
+    grader: Grader = Grader.human
+
+    _finite_score = field_validator("score")(_finite)
+
+
+class AccuracySampleCreate(AccuracySampleBase):
+    """A graded sample as posted; needs `correct`, `score` or both."""
+
+    id: str = Field(default="", max_length=200)
+    timestamp: datetime = Field(default_factory=utc_now)
+
+    _utc = field_validator("timestamp")(as_utc)
+
+
+class AccuracySample(AccuracySampleBase, table=True):
+    """A stored graded sample."""
+
+    __tablename__ = "accuracy_sample"
+    __table_args__ = (Index("ix_accuracy_app_model_ts", "app", "model", "timestamp"),)
+
+    timestamp: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+# --- business outcomes ---------------------------------------------------------------------
+
+
+class OutcomeBase(SQLModel):
+    """A business result, such as a ticket resolved without a human."""
+
+    id: str = Field(primary_key=True, **ID_FIELD)
+    inference_id: str | None = Field(default=None, index=True, max_length=200)
+    app: str = Field(**NAME_FIELD)
+    name: str = Field(**NAME_FIELD)
+    value: float = 1.0
+    unit: str = Field(default="count", max_length=50)
+    use_case: str | None = Field(default=None, max_length=200)
+
+    _finite_value = field_validator("value")(_finite)
+
+
+class OutcomeCreate(OutcomeBase):
+    """An outcome as posted."""
+
+    id: str = Field(default="", max_length=200)
+    timestamp: datetime = Field(default_factory=utc_now)
+
+    _utc = field_validator("timestamp")(as_utc)
+
+
+class Outcome(OutcomeBase, table=True):
+    """A stored business outcome."""
+
+    __tablename__ = "outcome"
+    __table_args__ = (Index("ix_outcome_app_name_ts", "app", "name", "timestamp"),)
+
+    timestamp: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+# --- API keys and installation secrets -----------------------------------------------------
+
+
+class ApiKey(SQLModel, table=True):
+    """An API key, stored as its SHA-256 hash; the key itself is shown once at creation."""
+
+    __tablename__ = "api_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(**NAME_FIELD)
+    prefix: str = Field(max_length=16)
+    key_hash: str = Field(unique=True, max_length=64)
+    scope: Scope
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+
+
+class InstallationSecret(SQLModel, table=True):
+    """Secrets made once per installation, such as the salt for user ids."""
+
+    __tablename__ = "installation_secret"
+
+    name: str = Field(primary_key=True, max_length=100)
+    value: str = Field(max_length=200)

@@ -1,0 +1,77 @@
+"""The `valuewatch` command: serve, keys."""
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from metrics.settings import Settings
+from metrics.store import Store
+from metrics.tables import Scope
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(prog="valuewatch", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the collector")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--log-level", default="info")
+
+    keys = commands.add_parser("keys", help="create, list and revoke API keys")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True)
+    create = key_commands.add_parser("create", help="create a key; it is printed once")
+    create.add_argument("--name", required=True)
+    create.add_argument("--scope", required=True, choices=[s.value for s in Scope])
+    revoke = key_commands.add_parser("revoke", help="revoke every live key of a name")
+    revoke.add_argument("--name", required=True)
+    key_commands.add_parser("list", help="list keys (never the keys themselves)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    settings = Settings()
+    store = Store.open(settings.database_url)
+    store.migrate()
+    if args.command == "serve":
+        return _serve(settings, store, args)
+    return _keys(store, args)
+
+
+def _serve(settings: Settings, store: Store, args: argparse.Namespace) -> int:
+    import uvicorn
+    from prometheus_client import CollectorRegistry, disable_created_metrics
+
+    from collector.app import create_app
+
+    disable_created_metrics()
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s %(message)s")
+    app = create_app(settings, store, CollectorRegistry())
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    return 0
+
+
+def _keys(store: Store, args: argparse.Namespace) -> int:
+    from collector.keys import create_key, list_keys, revoke_key
+
+    if args.keys_command == "create":
+        key = create_key(store, name=args.name, scope=Scope(args.scope))
+        print(f"created {args.scope} key {args.name!r}; it is shown once, store it now:")
+        print(key)
+        return 0
+    if args.keys_command == "revoke":
+        count = revoke_key(store, name=args.name)
+        print(f"revoked {count} key(s) named {args.name!r}")
+        return 0 if count else 1
+    for key in list_keys(store):
+        state = "revoked" if key.revoked_at else "live"
+        print(f"{key.name}\t{key.scope}\t{key.prefix}…\t{state}\t{key.created_at:%Y-%m-%d}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
