@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import field_validator
-from sqlalchemy import JSON, Column, Index
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from metrics.types import UTCDateTime, as_utc, utc_now
@@ -253,3 +253,56 @@ class InstallationSecret(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=100)
     value: str = Field(max_length=200)
+
+
+# --- resource use and evaluation results ---------------------------------------------------
+
+
+class ResourceSample(SQLModel, table=True):
+    """One reading of a resource gauge (CPU, memory, GPU), kept at a low rate for reports."""
+
+    __tablename__ = "resource_sample"
+    __table_args__ = (Index("ix_resource_name_ts", "name", "timestamp"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    timestamp: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    host: str = Field(max_length=200)
+    name: str = Field(max_length=200)  # the catalog metric, e.g. valuewatch_gpu_power_watts
+    device: str = Field(default="", max_length=200)  # GPU index, or "" for host and process
+    value: float
+
+
+class EvaluationResult(SQLModel, table=True):
+    """One statistic an evaluator computed for one closed window and subject.
+
+    Running the same window again replaces nothing and adds nothing: the unique key is
+    the evaluator, the window and the subject.
+    """
+
+    __tablename__ = "evaluation_result"
+    __table_args__ = (
+        UniqueConstraint(
+            "evaluator", "window_start", "window_end", "app", "model", "subject", "statistic",
+            name="uq_evaluation_window_subject",
+        ),
+        Index("ix_evaluation_evaluator_end", "evaluator", "window_end"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    evaluator: str = Field(max_length=50)  # drift, accuracy, feedback
+    window_start: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    window_end: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    app: str = Field(max_length=200)
+    model: str = Field(max_length=200)
+    subject: str = Field(max_length=200)  # the signal, task or feedback kind
+    statistic: str = Field(max_length=100)  # e.g. ks, wasserstein, correct_ratio, csat
+    value: float
+    lower: float | None = None
+    upper: float | None = None
+    p_value: float | None = None
+    threshold: float | None = None
+    detected: bool | None = None
+    sample_count: int = 0
+    reference_count: int | None = None
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

@@ -22,7 +22,10 @@ POSTGRES_URL = os.environ.get(
     "VALUEWATCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 REQUIRE_INTEGRATION = os.environ.get("VALUEWATCH_REQUIRE_INTEGRATION") == "1"
-TABLES = ("inference", "feedback", "accuracy_sample", "outcome", "api_key", "installation_secret")
+TABLES = (
+    "inference", "feedback", "accuracy_sample", "outcome", "api_key", "installation_secret",
+    "resource_sample", "evaluation_result",
+)
 
 
 def skip_or_fail(reason: str) -> None:
