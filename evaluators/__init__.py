@@ -1,0 +1,1 @@
+"""Scheduled evaluator jobs: drift, accuracy, KPIs, value scorecard, monthly report."""

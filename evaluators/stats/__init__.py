@@ -1,0 +1,1 @@
+"""Pure statistics behind the drift and accuracy evaluators: no database, no scheduler."""

@@ -1,0 +1,88 @@
+"""Confidence intervals for accuracy: a proportion (Wilson) and a mean (Student t, bootstrap)."""
+
+import math
+
+import numpy as np
+from scipy.stats import bootstrap, norm, t
+
+
+def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for ``successes`` out of ``n`` (no continuity correction).
+
+    Equals ``scipy.stats.binomtest(successes, n).proportion_ci(confidence, "wilson")``.
+    """
+    _check_confidence(confidence)
+    if n < 1:
+        raise ValueError(f"a proportion needs at least one trial, got n={n}")
+    if not 0 <= successes <= n:
+        raise ValueError(f"successes must be between 0 and n={n}, got {successes}")
+    z = float(norm.ppf(0.5 + confidence / 2))
+    share = successes / n
+    denominator = 1 + z * z / n
+    center = (share + z * z / (2 * n)) / denominator
+    half_width = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / denominator
+    low = 0.0 if successes == 0 else max(0.0, center - half_width)
+    high = 1.0 if successes == n else min(1.0, center + half_width)
+    return low, high
+
+
+def mean_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float]:
+    """Student t interval for the mean of ``values``.
+
+    One value says nothing about spread, so n=1 gives ``(nan, nan)`` rather than a
+    zero-width interval that would claim certainty. Identical values give
+    ``(mean, mean)``.
+    """
+    _check_confidence(confidence)
+    sample = _finite_sample(values)
+    mean = float(sample.mean())
+    if sample.size == 1:
+        return math.nan, math.nan
+    std_error = float(sample.std(ddof=1)) / math.sqrt(sample.size)
+    if std_error == 0.0:
+        return mean, mean
+    low, high = t.interval(confidence, sample.size - 1, loc=mean, scale=std_error)
+    return float(low), float(high)
+
+
+def bootstrap_mean_interval(
+    values: np.ndarray, confidence: float = 0.95, seed: int = 0, n_resamples: int = 9999
+) -> tuple[float, float]:
+    """BCa bootstrap interval for the mean, for small or skewed samples; seeded, so repeatable.
+
+    n=1 gives ``(nan, nan)`` and identical values ``(mean, mean)``, as ``mean_interval``.
+    """
+    _check_confidence(confidence)
+    sample = _finite_sample(values)
+    mean = float(sample.mean())
+    if sample.size == 1:
+        return math.nan, math.nan
+    if np.all(sample == sample[0]):
+        return mean, mean
+    result = bootstrap(
+        (sample,),
+        np.mean,
+        confidence_level=confidence,
+        n_resamples=n_resamples,
+        method="BCa",
+        rng=np.random.default_rng(seed),
+    )
+    return float(result.confidence_interval.low), float(result.confidence_interval.high)
+
+
+def _finite_sample(values: np.ndarray) -> np.ndarray:
+    """``values`` as a 1-D float array; refuse an empty one or one holding NaN/inf."""
+    sample = np.asarray(values, dtype=np.float64)
+    if sample.ndim != 1:
+        raise ValueError(f"values must be 1-D, got shape {sample.shape}")
+    if sample.size == 0:
+        raise ValueError("an interval needs at least one value, got none")
+    if not np.all(np.isfinite(sample)):
+        raise ValueError("values must be finite; drop missing scores before the interval")
+    return sample
+
+
+def _check_confidence(confidence: float) -> None:
+    """Refuse a confidence level outside (0, 1)."""
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"confidence must be between 0 and 1, got {confidence}")

@@ -1,0 +1,29 @@
+"""Two-sample Kolmogorov-Smirnov test: numeric drift on small references (Evidently's "ks")."""
+
+import numpy as np
+from scipy.stats import ks_2samp
+
+from evaluators.stats.result import DriftResult
+from evaluators.stats.samples import finite_values
+
+NAME = "ks"
+KIND = ("numeric",)
+DEFAULT_THRESHOLD = 0.05
+
+
+def compare(
+    reference: np.ndarray, current: np.ndarray, threshold: float = DEFAULT_THRESHOLD
+) -> DriftResult:
+    """Two-sided KS test; drift when the p-value is at or below ``threshold``.
+
+    ``<=`` rather than ``<`` because that is Evidently's rule for this test.
+    """
+    result = ks_2samp(finite_values(reference, "reference"), finite_values(current, "current"))
+    p_value = float(result.pvalue)
+    return DriftResult(
+        method=NAME,
+        score=float(result.statistic),
+        p_value=p_value,
+        threshold=threshold,
+        detected=p_value <= threshold,
+    )
