@@ -7,7 +7,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from prometheus_client import CollectorRegistry
+from prometheus_client import CollectorRegistry, disable_created_metrics
 
 from collector.acknowledge import SHAPE_TAGS
 from collector.ingest import Ingest
@@ -29,6 +29,9 @@ INGEST_KINDS = {
 
 def create_app(settings: Settings, store: Store, registry: CollectorRegistry) -> FastAPI:
     """Build the collector; background work starts and stops with the app's lifespan."""
+    # `_created` series double the series count and no dashboard reads them. The switch
+    # is process-wide in prometheus_client, so it is thrown here, where the app is made.
+    disable_created_metrics()
     instruments = collector_instruments(registry, settings.label_value_limit)
     prices = PriceTable.load(settings.price_table)
 

@@ -44,11 +44,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _serve(settings: Settings, store: Store, args: argparse.Namespace) -> int:
     import uvicorn
-    from prometheus_client import CollectorRegistry, disable_created_metrics
+    from prometheus_client import CollectorRegistry
 
     from collector.app import create_app
 
-    disable_created_metrics()
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s %(message)s")
     app = create_app(settings, store, CollectorRegistry())
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)

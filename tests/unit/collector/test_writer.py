@@ -1,0 +1,107 @@
+"""Group commit: concurrent requests share commits; full queues and dead databases say so."""
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from prometheus_client import CollectorRegistry
+
+from collector.writer import BatchWriter, Overloaded, StoreUnavailable
+from metrics.instruments import collector_instruments
+from metrics.store import Store
+from metrics.tables import Inference
+
+TABLE = Inference.__table__  # type: ignore[attr-defined]
+
+
+def rows(count: int, prefix: str = "") -> list[dict[str, Any]]:
+    now = datetime.now(UTC)
+    return [
+        {
+            "id": f"{prefix}{uuid.uuid4()}", "app": "a", "model": "m", "provider": None,
+            "operation": "chat", "latency_s": 0.5, "ttft_s": None, "input_tokens": 1,
+            "output_tokens": 1, "cached_input_tokens": None, "reasoning_tokens": None,
+            "cost_usd": None, "status": "ok", "error_type": None, "finish_reason": None,
+            "use_case": None, "session": None, "timestamp": now, "received_at": now,
+            "user_hash": None, "attributes": {},
+        }
+        for _ in range(count)
+    ]
+
+
+def count_rows(store: Store) -> int:
+    with store.engine.connect() as connection:
+        return connection.exec_driver_sql("SELECT count(*) FROM inference").scalar_one()
+
+
+def test_concurrent_writes_share_commits_and_all_land(store: Store) -> None:
+    registry = CollectorRegistry()
+    instruments = collector_instruments(registry)
+
+    async def scenario() -> list[set[str]]:
+        async with BatchWriter(store, instruments, max_queue_rows=10_000,
+                               max_batch_rows=5_000) as writer:
+            return await asyncio.gather(*(writer.write(TABLE, rows(5)) for _ in range(200)))
+
+    results = asyncio.run(scenario())
+    assert all(len(new) == 5 for new in results)
+    assert count_rows(store) == 1000
+    commits = registry.get_sample_value("valuewatch_ingest_commit_duration_seconds_count")
+    assert commits is not None and commits < 200  # grouped: fewer commits than requests
+    assert registry.get_sample_value("valuewatch_ingest_commit_rows_sum") == 1000
+
+
+def test_a_full_queue_refuses_new_work_instead_of_growing(store: Store) -> None:
+    instruments = collector_instruments(CollectorRegistry())
+
+    async def scenario() -> tuple[int, int]:
+        async with BatchWriter(store, instruments, max_queue_rows=100,
+                               max_batch_rows=100) as writer:
+            outcomes = await asyncio.gather(
+                *(writer.write(TABLE, rows(40)) for _ in range(10)), return_exceptions=True
+            )
+        refused = sum(isinstance(o, Overloaded) for o in outcomes)
+        return refused, sum(len(o) for o in outcomes if isinstance(o, set))
+
+    refused, stored = asyncio.run(scenario())
+    assert refused > 0
+    assert stored == count_rows(store) == (10 - refused) * 40
+
+
+def test_a_database_that_refuses_writes_fails_the_request_with_store_unavailable(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "valuewatch.db"
+    Store.open(f"sqlite:///{path}").migrate()
+    _assert_unavailable(Store.open(f"sqlite:///file:{path}?mode=ro&uri=true"))
+
+
+def _assert_unavailable(store: Store) -> None:
+    instruments = collector_instruments(CollectorRegistry())
+
+    async def scenario() -> None:
+        async with BatchWriter(store, instruments, max_queue_rows=100,
+                               max_batch_rows=100) as writer:
+            with pytest.raises(StoreUnavailable, match="readonly"):
+                await writer.write(TABLE, rows(3))
+            assert writer.queued_rows == 0
+
+    asyncio.run(scenario())
+
+
+def test_shutdown_commits_what_was_already_queued(store: Store) -> None:
+    instruments = collector_instruments(CollectorRegistry())
+
+    async def scenario() -> list[set[str]]:
+        writer = BatchWriter(store, instruments, max_queue_rows=10_000, max_batch_rows=50)
+        await writer.__aenter__()
+        pending = [asyncio.ensure_future(writer.write(TABLE, rows(10))) for _ in range(20)]
+        await asyncio.sleep(0)
+        await writer.__aexit__(None, None, None)
+        return await asyncio.gather(*pending)
+
+    results = asyncio.run(scenario())
+    assert sum(len(r) for r in results) == 200 == count_rows(store)
