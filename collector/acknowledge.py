@@ -4,12 +4,12 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Discriminator, Tag
 from sqlalchemy import Table
 
-from collector.ingest import Ingest
+from collector.deps import IngestContext
 from collector.validation import invalid
-from collector.writer import BatchWriter
 from metrics.types import utc_now
 
 Record = TypeVar("Record", bound=BaseModel)
@@ -45,18 +45,34 @@ async def acknowledge(
     table: Table,
     to_rows: Callable[[list[Record], datetime], list[dict[str, Any]]],
     observe: Callable[[Iterable[dict[str, Any]], set[str]], None],
-    writer: BatchWriter,
-    ingest: Ingest,
-    max_records: int,
-) -> IngestResult:
-    """Store `body` and answer only once its rows are committed."""
+    context: IngestContext,
+) -> JSONResponse:
+    """Store `body` and answer, with an IngestResult, only once its rows are committed."""
     records = body if isinstance(body, list) else [body]
-    if len(records) > max_records:
-        raise invalid((), f"at most {max_records} records per request, got {len(records)}")
+    result = await store_records(
+        records, kind=kind, table=table, to_rows=to_rows, observe=observe, context=context
+    )
+    # A Response skips FastAPI's validation of the returned model: the fields are ours.
+    return JSONResponse({"accepted": result.accepted, "duplicates": result.duplicates})
+
+
+async def store_records(
+    records: list[Record],
+    *,
+    kind: str,
+    table: Table,
+    to_rows: Callable[[list[Record], datetime], list[dict[str, Any]]],
+    observe: Callable[[Iterable[dict[str, Any]], set[str]], None],
+    context: IngestContext,
+) -> IngestResult:
+    """Convert, commit, count: the path every ingest route takes."""
+    limit = context.settings.max_records_per_request
+    if len(records) > limit:
+        raise invalid((), f"at most {limit} records per request, got {len(records)}")
     rows = to_rows(records, utc_now())
-    new_ids = await writer.write(table, rows)
+    new_ids = await context.writer.write(table, rows)
     observe(rows, new_ids)
-    counter = ingest.instruments["valuewatch_ingest_records_total"]
+    counter = context.ingest.instruments["valuewatch_ingest_records_total"]
     duplicates = len(rows) - len(new_ids)
     counter.labels(kind=kind, result="accepted").inc(len(new_ids))
     if duplicates:

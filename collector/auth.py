@@ -15,23 +15,25 @@ def require(scope: Scope) -> Callable[[Request], Awaitable[Scope]]:
     """A dependency that lets the request through only with a live key granting `scope`."""
 
     async def check(request: Request) -> Scope:
-        header = request.headers.get("authorization", "")
-        kind, _, key = header.partition(" ")
-        if kind.lower() != "bearer" or not key.strip():
-            raise HTTPException(401, "missing Authorization: Bearer <key> header", UNAUTHORIZED)
-        key = key.strip()
-        if not key.startswith(KEY_PREFIX) or len(key) > 200:
-            raise HTTPException(401, "malformed API key", UNAUTHORIZED)
-        keyring: KeyRing = request.app.state.keyring
-        cached = keyring.cached(key)
-        if cached is not None:
-            granted = cached.scope
-        else:
-            granted = await run_in_threadpool(keyring.scope_of, key)
-        if granted is None:
-            raise HTTPException(401, "unknown or revoked API key", UNAUTHORIZED)
-        if scope not in GRANTS[granted]:
-            raise HTTPException(403, f"this key has scope {granted.value}; {scope.value} needed")
-        return granted
+        return await check_key(request, scope)
 
     return check
+
+
+async def check_key(request: Request, scope: Scope) -> Scope:
+    """The key's scope when it grants `scope`; 401 or 403 otherwise."""
+    kind, _, key = request.headers.get("authorization", "").partition(" ")
+    key = key.strip()
+    if kind.lower() != "bearer" or not key:
+        raise HTTPException(401, "missing Authorization: Bearer <key> header", UNAUTHORIZED)
+    if not key.startswith(KEY_PREFIX) or len(key) > 200:
+        raise HTTPException(401, "malformed API key", UNAUTHORIZED)
+    keyring: KeyRing = request.app.state.keyring
+    found, granted = keyring.cached(key)
+    if not found:
+        granted = await run_in_threadpool(keyring.scope_of, key)
+    if granted is None:
+        raise HTTPException(401, "unknown or revoked API key", UNAUTHORIZED)
+    if scope not in GRANTS[granted]:
+        raise HTTPException(403, f"this key has scope {granted.value}; {scope.value} needed")
+    return granted

@@ -1,10 +1,11 @@
 """Dependency aliases shared by the routes."""
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 
-from collector.auth import require
+from collector.auth import check_key, require
 from collector.ingest import Ingest
 from collector.validation import invalid
 from collector.writer import BatchWriter
@@ -13,37 +14,36 @@ from metrics.store import Store
 from metrics.tables import Scope
 
 
-def get_store(request: Request) -> Store:
+@dataclass(frozen=True)
+class IngestContext:
+    """What an ingest route needs, handed out by one dependency: each one costs time."""
+
+    writer: BatchWriter
+    ingest: Ingest
+    settings: Settings
+
+
+async def get_store(request: Request) -> Store:
     """The store the app was built with."""
     return request.app.state.store
 
 
-def get_writer(request: Request) -> BatchWriter:
-    """The running group-commit writer."""
-    return request.app.state.writer
+async def ingest_context(request: Request) -> IngestContext:
+    """Check the key's ingest scope; hand out what the route needs."""
+    await check_key(request, Scope.ingest)
+    return request.app.state.ingest_context
 
 
-def get_ingest(request: Request) -> Ingest:
-    """Row conversion and metric updates."""
-    return request.app.state.ingest
-
-
-def get_settings(request: Request) -> Settings:
-    """The settings the app was built with."""
-    return request.app.state.settings
-
-
-async def no_nul_bytes(request: Request) -> None:
-    """Refuse bodies with NUL characters: PostgreSQL text cannot hold them."""
+async def json_ingest_context(request: Request) -> IngestContext:
+    """`ingest_context`, refusing JSON bodies with NUL: PostgreSQL text cannot hold them."""
+    context = await ingest_context(request)
     body = await request.body()
     if b"\\u0000" in body or b"\x00" in body:
         raise invalid((), "strings must not contain NUL (\\u0000) characters")
+    return context
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
-WriterDep = Annotated[BatchWriter, Depends(get_writer)]
-IngestDep = Annotated[Ingest, Depends(get_ingest)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-IngestKey = Depends(require(Scope.ingest))
+IngestContextDep = Annotated[IngestContext, Depends(ingest_context)]
+JsonIngestDep = Annotated[IngestContext, Depends(json_ingest_context)]
 ReadKey = Depends(require(Scope.read))
-NoNul = Depends(no_nul_bytes)

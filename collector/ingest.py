@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from collector.genai_series import GenAISeries
 from collector.redaction import hash_user, redact
 from collector.validation import check_attributes, check_timestamp, invalid
 from metrics.instruments import Instruments
@@ -17,6 +18,7 @@ from metrics.tables import (
     InferenceCreate,
     OutcomeCreate,
 )
+from metrics.types import as_utc
 
 THUMBS = {"up": 1.0, "down": 0.0, "true": 1.0, "false": 0.0, "1": 1.0, "0": 0.0}
 
@@ -31,10 +33,14 @@ class Ingest:
         self.instruments = instruments
         self._prices = prices
         self._salt = salt
+        self._series = GenAISeries(instruments)
 
-    def _check_time(self, loc: tuple[str | int, ...], value: datetime, now: datetime) -> None:
+    def _timestamp(self, loc: tuple[str | int, ...], value: datetime, now: datetime) -> datetime:
+        """`value` in UTC, refused when too far in the future or the past."""
+        value = as_utc(value)
         s = self._settings
         check_timestamp(loc, value, now, s.max_clock_skew_s, s.max_record_age_days)
+        return value
 
     def _user(self, user: str | None) -> str | None:
         return None if user is None else hash_user(user, self._salt)
@@ -43,11 +49,14 @@ class Ingest:
         """Rows for the inference table: times checked, users hashed, cost filled in."""
         rows = []
         for index, record in enumerate(records):
-            self._check_time((index,), record.timestamp, now)
-            check_attributes((index, "attributes"), record.attributes)
-            row = record.model_dump(exclude={"user"})
-            row["user_hash"] = self._user(record.user)
+            # The validated fields, copied: model_dump() costs ten times more per record.
+            row = dict(record.__dict__)
+            row["timestamp"] = self._timestamp((index,), record.timestamp, now)
+            if record.attributes:
+                check_attributes((index, "attributes"), record.attributes)
+            row["user_hash"] = self._user(row.pop("user"))
             row["received_at"] = now
+            row["status"] = record.status.value
             if row["cost_usd"] is None:
                 row["cost_usd"] = self._prices.cost(
                     record.model, record.input_tokens, record.output_tokens,
@@ -58,40 +67,32 @@ class Ingest:
 
     def observe_inferences(self, rows: Iterable[dict[str, Any]], new_ids: set[str]) -> None:
         """Update the GenAI histograms and cost counters for the rows newly stored."""
-        labels = self.instruments.labels
         for row in rows:
             if row["id"] not in new_ids:
                 continue
-            common = {
-                "app": row["app"],
-                "gen_ai_operation_name": row["operation"],
-                "gen_ai_provider_name": row["provider"] or "",
-                "gen_ai_response_model": row["model"],
-            }
             error_type = row["error_type"] or ("error" if row["status"] == "error" else "")
-            labels("gen_ai_client_operation_duration_seconds", **common, error_type=error_type
-                   ).observe(row["latency_s"])
-            for token_type in ("input", "output"):
-                labels("gen_ai_client_token_usage", **common, gen_ai_token_type=token_type
-                       ).observe(row[f"{token_type}_tokens"])
+            series = self._series.of(
+                row["app"], row["operation"], row["provider"] or "", row["model"], error_type
+            )
+            series.duration.observe(row["latency_s"])
+            series.input_tokens.observe(row["input_tokens"])
+            series.output_tokens.observe(row["output_tokens"])
             ttft = row["ttft_s"]
             if ttft is not None:
-                labels("gen_ai_server_time_to_first_token_seconds", **common).observe(ttft)
+                series.time_to_first_token.observe(ttft)
                 if row["output_tokens"] > 1 and row["latency_s"] >= ttft:
                     per_token = (row["latency_s"] - ttft) / (row["output_tokens"] - 1)
-                    labels("gen_ai_server_time_per_output_token_seconds", **common
-                           ).observe(per_token)
-            model_labels = {"app": row["app"], "gen_ai_response_model": row["model"]}
+                    series.time_per_output_token.observe(per_token)
             if row["cost_usd"] is None:
-                labels("valuewatch_unpriced_calls_total", **model_labels).inc()
+                series.unpriced.inc()
             else:
-                labels("valuewatch_cost_usd_total", **model_labels).inc(row["cost_usd"])
+                series.cost.inc(row["cost_usd"])
 
     def feedback_rows(self, records: list[FeedbackCreate], now: datetime) -> list[dict[str, Any]]:
         """Rows for the feedback table: values normalised, comments redacted, users hashed."""
         rows = []
         for index, record in enumerate(records):
-            self._check_time((index,), record.timestamp, now)
+            timestamp = self._timestamp((index,), record.timestamp, now)
             value, label = _feedback_value(index, record)
             rows.append({
                 "id": record.id or str(uuid.uuid4()),
@@ -101,7 +102,7 @@ class Ingest:
                 "value": value,
                 "label": label,
                 "comment": None if record.comment is None else redact(record.comment),
-                "timestamp": record.timestamp,
+                "timestamp": timestamp,
                 "user_hash": self._user(record.user),
             })
         return rows
@@ -121,11 +122,12 @@ class Ingest:
         """Rows for the accuracy table; a sample needs `correct`, `score` or both."""
         rows = []
         for index, record in enumerate(records):
-            self._check_time((index,), record.timestamp, now)
+            timestamp = self._timestamp((index,), record.timestamp, now)
             if record.correct is None and record.score is None:
                 raise invalid((index, "correct"), "a graded sample needs `correct` or `score`")
             row = record.model_dump()
             row["id"] = record.id or str(uuid.uuid4())
+            row["timestamp"] = timestamp
             rows.append(row)
         return rows
 
@@ -144,9 +146,10 @@ class Ingest:
         """Rows for the outcome table."""
         rows = []
         for index, record in enumerate(records):
-            self._check_time((index,), record.timestamp, now)
+            timestamp = self._timestamp((index,), record.timestamp, now)
             row = record.model_dump()
             row["id"] = record.id or str(uuid.uuid4())
+            row["timestamp"] = timestamp
             rows.append(row)
         return rows
 

@@ -3,8 +3,6 @@
 import hashlib
 import hmac
 import secrets
-import time
-from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
@@ -59,41 +57,47 @@ def list_keys(store: Store) -> list[ApiKey]:
         return list(session.exec(select(ApiKey).order_by(ApiKey.id.desc())).all())  # type: ignore[union-attr]
 
 
-@dataclass(frozen=True)
-class _Cached:
-    scope: Scope | None
-    fetched: float
-
-
 class KeyRing:
-    """Looks keys up by hash, with a short cache so the hot path rarely touches the database.
+    """Every key's scope, held in memory so the hot path never waits on the database.
 
-    A revoked key stops working within `ttl_s` seconds.
+    `refresh()` reloads the whole table (the lifespan does it every `ttl_s` seconds), so
+    a revoked key stops working, and a new one starts, within that time. A key not in
+    the snapshot is looked up once and remembered until the next refresh.
     """
 
-    def __init__(self, store: Store, ttl_s: float) -> None:
+    def __init__(self, store: Store) -> None:
         self._store = store
-        self._ttl_s = ttl_s
-        self._cache: dict[str, _Cached] = {}
+        self._known: dict[str, Scope | None] = {}
+        self._looked_up: dict[str, Scope | None] = {}
 
-    def cached(self, key: str) -> _Cached | None:
-        """The cached answer for `key` while it is fresh; checking it needs no database."""
-        cached = self._cache.get(hash_key(key))
-        if cached is not None and time.monotonic() - cached.fetched < self._ttl_s:
-            return cached
-        return None
+    def refresh(self) -> None:
+        """Reload every key from the database."""
+        with Session(self._store.engine) as session:
+            keys = session.exec(select(ApiKey.key_hash, ApiKey.scope, ApiKey.revoked_at)).all()
+        self._known = {
+            digest: None if revoked else Scope(scope) for digest, scope, revoked in keys
+        }
+        self._looked_up = {}
+
+    def cached(self, key: str) -> tuple[bool, Scope | None]:
+        """(found, scope) from memory alone; scope is None for a revoked or unknown key."""
+        digest = hash_key(key)
+        if digest in self._known:
+            return True, self._known[digest]
+        if digest in self._looked_up:
+            return True, self._looked_up[digest]
+        return False, None
 
     def scope_of(self, key: str) -> Scope | None:
-        """The scope of a live key, or None for an unknown or revoked one."""
-        cached = self.cached(key)
-        if cached is not None:
-            return cached.scope
+        """The scope of a live key, or None; asks the database when memory does not know."""
+        found, scope = self.cached(key)
+        if found:
+            return scope
         digest = hash_key(key)
-        now = time.monotonic()
         scope = self._lookup(digest)
-        if len(self._cache) > 10_000:
-            self._cache.clear()
-        self._cache[digest] = _Cached(scope, now)
+        if len(self._looked_up) > 10_000:
+            self._looked_up = {}
+        self._looked_up[digest] = scope
         return scope
 
     def _lookup(self, digest: str) -> Scope | None:

@@ -81,11 +81,12 @@ class BatchWriter:
             raise Overloaded(f"write queue full ({self._queued_rows} rows waiting)")
         pending = _Pending(table, rows)
         self._pending.append(pending)
-        self._add_queued(len(rows))
+        self._queued_rows += len(rows)
         self._wakeup.set()
         return await pending.done
 
     def _add_queued(self, delta: int) -> None:
+        # The gauge is set here, once per group, not on every write: it is on the hot path.
         self._queued_rows += delta
         self._instruments["valuewatch_ingest_queue_rows"].set(self._queued_rows)
 
@@ -95,6 +96,7 @@ class BatchWriter:
             await self._wakeup.wait()
             self._wakeup.clear()
             while self._pending:
+                self._add_queued(0)
                 group = self._take_group()
                 started = time.perf_counter()
                 try:

@@ -1,22 +1,24 @@
 """POST /api/v1/feedback."""
 
 from fastapi import APIRouter
+from fastapi.responses import JSONResponse
 
 from collector.acknowledge import IngestResult, acknowledge, one_or_many
-from collector.deps import IngestDep, IngestKey, NoNul, SettingsDep, WriterDep
-from metrics.tables import Feedback, FeedbackCreate
+from collector.bodies import FeedbackBody
+from collector.deps import JsonIngestDep
+from metrics.tables import Feedback
 
 router = APIRouter(prefix="/api/v1/feedback", tags=["feedback"])
 
 
-@router.post("", dependencies=[IngestKey, NoNul])
+@router.post("", response_model=IngestResult)
 async def post_feedback(
-    body: one_or_many(FeedbackCreate),  # type: ignore[valid-type]
-    writer: WriterDep, ingest: IngestDep, settings: SettingsDep,
-) -> IngestResult:
+    body: one_or_many(FeedbackBody),  # type: ignore[valid-type]
+    context: JsonIngestDep,
+) -> JSONResponse:
     """Store user feedback on calls: thumbs, ratings (1-5), scores (0-1), labels, comments."""
     return await acknowledge(
         body, kind="feedback", table=Feedback.__table__,  # type: ignore[attr-defined]
-        to_rows=ingest.feedback_rows, observe=ingest.observe_feedback,
-        writer=writer, ingest=ingest, max_records=settings.max_records_per_request,
+        to_rows=context.ingest.feedback_rows, observe=context.ingest.observe_feedback,
+        context=context,
     )

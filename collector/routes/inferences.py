@@ -5,13 +5,15 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from collector.acknowledge import IngestResult, acknowledge, one_or_many
-from collector.deps import IngestDep, IngestKey, NoNul, ReadKey, SettingsDep, StoreDep, WriterDep
-from metrics.tables import Inference, InferenceCreate, InferencePublic
+from collector.bodies import InferenceBody
+from collector.deps import JsonIngestDep, ReadKey, StoreDep
+from metrics.tables import Inference, InferencePublic
 from metrics.types import as_utc
 
 router = APIRouter(prefix="/api/v1/inferences", tags=["inferences"])
@@ -24,17 +26,18 @@ class InferencePage(BaseModel):
     next_cursor: str | None
 
 
-@router.post("", dependencies=[IngestKey, NoNul])
+@router.post("", response_model=IngestResult)
 async def post_inferences(
-    body: one_or_many(InferenceCreate),  # type: ignore[valid-type]
-    writer: WriterDep, ingest: IngestDep, settings: SettingsDep,
-) -> IngestResult:
+    body: one_or_many(InferenceBody),  # type: ignore[valid-type]
+    context: JsonIngestDep,
+) -> JSONResponse:
     """Store one LLM call or a list of them; answers once they are committed."""
     return await acknowledge(
         body, kind="inference", table=Inference.__table__,  # type: ignore[attr-defined]
-        to_rows=ingest.inference_rows, observe=ingest.observe_inferences,
-        writer=writer, ingest=ingest, max_records=settings.max_records_per_request,
+        to_rows=context.ingest.inference_rows, observe=context.ingest.observe_inferences,
+        context=context,
     )
+
 
 
 @router.get("", dependencies=[ReadKey])

@@ -1,22 +1,24 @@
 """POST /api/v1/outcomes."""
 
 from fastapi import APIRouter
+from fastapi.responses import JSONResponse
 
 from collector.acknowledge import IngestResult, acknowledge, one_or_many
-from collector.deps import IngestDep, IngestKey, NoNul, SettingsDep, WriterDep
-from metrics.tables import Outcome, OutcomeCreate
+from collector.bodies import OutcomeBody
+from collector.deps import JsonIngestDep
+from metrics.tables import Outcome
 
 router = APIRouter(prefix="/api/v1/outcomes", tags=["outcomes"])
 
 
-@router.post("", dependencies=[IngestKey, NoNul])
+@router.post("", response_model=IngestResult)
 async def post_outcomes(
-    body: one_or_many(OutcomeCreate),  # type: ignore[valid-type]
-    writer: WriterDep, ingest: IngestDep, settings: SettingsDep,
-) -> IngestResult:
+    body: one_or_many(OutcomeBody),  # type: ignore[valid-type]
+    context: JsonIngestDep,
+) -> JSONResponse:
     """Store business outcomes, such as a ticket resolved without a human."""
     return await acknowledge(
         body, kind="outcome", table=Outcome.__table__,  # type: ignore[attr-defined]
-        to_rows=ingest.outcome_rows, observe=ingest.observe_outcomes,
-        writer=writer, ingest=ingest, max_records=settings.max_records_per_request,
+        to_rows=context.ingest.outcome_rows, observe=context.ingest.observe_outcomes,
+        context=context,
     )

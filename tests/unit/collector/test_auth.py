@@ -37,6 +37,7 @@ def test_a_revoked_key_is_refused(client: TestClient, store: Store) -> None:
     headers = {"Authorization": f"Bearer {key}"}
     assert client.post("/api/v1/inferences", json=[], headers=headers).status_code == 200
     assert revoke_key(store, name="leaked") == 1
+    client.app.state.keyring.refresh()  # what the app does every VALUEWATCH_KEY_CACHE_TTL_S
     assert client.post("/api/v1/inferences", json=[], headers=headers).status_code == 401
 
 

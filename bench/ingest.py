@@ -1,0 +1,213 @@
+"""Ingest throughput on a fresh SQLite file, against the bare-FastAPI and raw sqlite3 ceilings.
+
+Prints: records/s for batched JSON (1,000 records a request); req/s with p50/p99 for
+single-record POSTs on 64 connections; OTLP protobuf spans/s (512 spans an export); the
+bare-FastAPI ceiling for a trivial validated POST; the raw sqlite3 executemany ceiling for
+the same rows; and the two ratios.
+Run: .venv/bin/python bench/ingest.py [--seconds 10]
+"""
+
+import argparse
+import itertools
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from loadgen import LoadResult, request_bytes, run_load  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+BATCH = 1000
+RECORD = ('{"id":"ID","app":"support","model":"gpt-4o-mini","provider":"openai",'
+          '"latency_s":1.234,"ttft_s":0.21,"input_tokens":812,"output_tokens":164,'
+          '"use_case":"refund","user":"user-42"}')
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(args: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(args, env=os.environ | env, cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(300):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/docs", timeout=1)
+            return process
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{args} did not start")
+
+
+def measure_service(database: Path, seconds: float) -> tuple[float, LoadResult]:
+    env = {"VALUEWATCH_DATABASE_URL": f"sqlite:///{database}"}
+    out = subprocess.run([sys.executable, "-m", "valuewatch", "keys", "create", "--name",
+                          "bench", "--scope", "ingest"], env=os.environ | env, cwd=ROOT,
+                         capture_output=True, text=True, check=True)
+    headers = {"Authorization": f"Bearer {out.stdout.strip().splitlines()[-1]}"}
+    port = free_port()
+    server = start([sys.executable, "-m", "valuewatch", "serve", "--port", str(port),
+                    "--log-level", "warning"], env, port)
+    try:
+        template = ("[" + ",".join(RECORD.replace("ID", f"PFX-{i}") for i in range(BATCH))
+                    + "]").encode()
+        counter = itertools.count()
+
+        def batch() -> bytes:
+            body = template.replace(b"PFX", f"b{next(counter)}".encode())
+            return request_bytes("/api/v1/inferences", body, headers)
+
+        def single() -> bytes:
+            body = RECORD.replace("ID", f"s{next(counter)}").encode()
+            return request_bytes("/api/v1/inferences", body, headers)
+
+        run_load(port, 4, 2, batch)  # warm-up
+        batched = run_load(port, 4, seconds, batch)
+        records_per_s = batched.statuses[200] * BATCH / batched.seconds
+        print(f"  batched JSON, 1,000 a request, 4 connections: {records_per_s:,.0f} records/s "
+              f"({batched.summary()})")
+        single_result = run_load(port, 64, seconds, single)
+        print(f"  single-record POSTs, 64 connections: {single_result.summary()}")
+        measure_otlp(port, headers, seconds)
+        return records_per_s, single_result
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def otlp_export(spans: int) -> bytes:
+    """An ExportTraceServiceRequest of `spans` GenAI chat spans sharing one trace id."""
+    from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
+        ExportTraceServiceRequest,
+    )
+    from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
+    from opentelemetry.proto.trace.v1.trace_pb2 import ResourceSpans, ScopeSpans, Span
+
+    def attribute(key: str, value: str | int) -> KeyValue:
+        any_value = AnyValue(string_value=value) if isinstance(value, str) else AnyValue(
+            int_value=value)
+        return KeyValue(key=key, value=any_value)
+
+    start = time.time_ns()
+    chat = [
+        Span(
+            trace_id=TRACE_MARKER, span_id=index.to_bytes(8, "big"), name="chat gpt-4o-mini",
+            kind=Span.SPAN_KIND_CLIENT, start_time_unix_nano=start,
+            end_time_unix_nano=start + 1_234_000_000,
+            attributes=[
+                attribute("gen_ai.operation.name", "chat"),
+                attribute("gen_ai.provider.name", "openai"),
+                attribute("gen_ai.request.model", "gpt-4o-mini"),
+                attribute("gen_ai.response.model", "gpt-4o-mini-2024-07-18"),
+                attribute("gen_ai.usage.input_tokens", 812),
+                attribute("gen_ai.usage.output_tokens", 164),
+            ],
+        )
+        for index in range(spans)
+    ]
+    resource = ResourceSpans(scope_spans=[ScopeSpans(spans=chat)])
+    resource.resource.attributes.append(attribute("service.name", "support"))
+    return ExportTraceServiceRequest(resource_spans=[resource]).SerializeToString()
+
+
+TRACE_MARKER = b"valuewatch-bench"  # 16 bytes, replaced per export to make ids unique
+
+
+def measure_otlp(port: int, headers: dict[str, str], seconds: float) -> float:
+    """Spans/s for OTLP/HTTP protobuf exports of 512 GenAI spans on 4 connections."""
+    template = otlp_export(512)
+    counter = itertools.count()
+
+    def export() -> bytes:
+        body = template.replace(TRACE_MARKER, next(counter).to_bytes(16, "big"))
+        return request_bytes("/v1/traces", body, headers, "application/x-protobuf")
+
+    result = run_load(port, 4, seconds, export)
+    spans_per_s = result.statuses[200] * 512 / result.seconds
+    print(f"  OTLP protobuf, 512 spans an export, 4 connections: {spans_per_s:,.0f} spans/s "
+          f"({result.summary()})")
+    return spans_per_s
+
+
+def measure_bare(seconds: float) -> LoadResult:
+    port = free_port()
+    server = start([sys.executable, "-m", "uvicorn", "--app-dir", str(ROOT / "bench"),
+                    "bare_app:app", "--port", str(port), "--log-level", "warning",
+                    "--no-access-log"], {}, port)
+    try:
+        counter = itertools.count()
+
+        def single() -> bytes:
+            body = RECORD.replace("ID", f"s{next(counter)}").encode()
+            return request_bytes("/api/v1/inferences", body, {"Authorization": "Bearer x"})
+
+        run_load(port, 64, 2, single)
+        result = run_load(port, 64, seconds, single)
+        print(f"  bare FastAPI, trivial validated POST, 64 connections: {result.summary()}")
+        return result
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def measure_raw_sqlite(database: Path, rows: int = 200_000) -> float:
+    """Records/s for sqlite3 executemany of the same rows, 1,000 per committed transaction."""
+    subprocess.run([sys.executable, "-c", "from metrics.store import Store; import sys; "
+                    "Store.open(sys.argv[1]).migrate()", f"sqlite:///{database}"],
+                   cwd=ROOT, check=True)
+    connection = sqlite3.connect(database)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=FULL")
+    record = json.loads(RECORD)
+    now = datetime.now(UTC).replace(tzinfo=None).isoformat(" ")
+    columns = ("id", "app", "model", "provider", "operation", "latency_s", "ttft_s",
+               "input_tokens", "output_tokens", "cost_usd", "status", "use_case",
+               "timestamp", "received_at", "user_hash", "attributes")
+    sql = (f"INSERT INTO inference ({', '.join(columns)}) VALUES "
+           f"({', '.join('?' * len(columns))}) ON CONFLICT (id) DO NOTHING")
+    started = time.perf_counter()
+    for start_at in range(0, rows, BATCH):
+        batch = [
+            (f"raw-{i}", record["app"], record["model"], record["provider"], "chat",
+             record["latency_s"], record["ttft_s"], record["input_tokens"],
+             record["output_tokens"], 0.00022, "ok", record["use_case"], now, now,
+             "3f2a9c0d5e1b7a48", "{}")
+            for i in range(start_at, start_at + BATCH)
+        ]
+        connection.executemany(sql, batch)
+        connection.commit()
+    records_per_s = rows / (time.perf_counter() - started)
+    print(f"  raw sqlite3 executemany, 1,000 a commit: {records_per_s:,.0f} records/s")
+    return records_per_s
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        print(f"valuewatch ingest bench ({os.cpu_count()} CPUs, SQLite WAL, synchronous=FULL)")
+        records_per_s, single = measure_service(Path(folder) / "service.db", args.seconds)
+        bare = measure_bare(args.seconds)
+        raw = measure_raw_sqlite(Path(folder) / "raw.db")
+    batched_ratio = records_per_s / raw
+    single_ratio = single.requests_per_s / bare.requests_per_s
+    p99 = single.percentile_ms(0.99)
+    print(f"batched / raw sqlite3 = {batched_ratio:.2f} (goal >= 0.5)")
+    print(f"single / bare FastAPI = {single_ratio:.2f} (goal >= 0.7), "
+          f"single p99 = {p99:.1f} ms (goal <= 50)")
+
+
+if __name__ == "__main__":
+    main()
