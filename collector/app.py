@@ -1,8 +1,9 @@
 """`create_app(settings, store, registry)`: the collector as a FastAPI app."""
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -10,10 +11,21 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CollectorRegistry, disable_created_metrics
 
 from collector.acknowledge import SHAPE_TAGS
+from collector.checkpoints import WalCheckpointer
+from collector.deps import IngestContext
 from collector.ingest import Ingest
+from collector.key_refresh import KeyRefresher
 from collector.keys import KeyRing
-from collector.limits import BodySizeLimit
-from collector.routes import accuracy, feedback, health, inferences, outcomes
+from collector.resources import ResourceSampler
+from collector.routes import (
+    accuracy,
+    evaluations,
+    feedback,
+    health,
+    inferences,
+    outcomes,
+    traces,
+)
 from collector.writer import BatchWriter, Overloaded, StoreUnavailable
 from metrics.instruments import collector_instruments
 from metrics.prices import PriceTable
@@ -27,8 +39,17 @@ INGEST_KINDS = {
 }
 
 
-def create_app(settings: Settings, store: Store, registry: CollectorRegistry) -> FastAPI:
-    """Build the collector; background work starts and stops with the app's lifespan."""
+def create_app(
+    settings: Settings,
+    store: Store,
+    registry: CollectorRegistry,
+    background: Sequence[AbstractAsyncContextManager[Any]] = (),
+) -> FastAPI:
+    """Build the collector; background work starts and stops with the app's lifespan.
+
+    `background` is more work for the lifespan that the collector knows nothing about,
+    such as the evaluator scheduler that `valuewatch serve` runs in the same process.
+    """
     # `_created` series double the series count and no dashboard reads them. The switch
     # is process-wide in prometheus_client, so it is thrown here, where the app is made.
     disable_created_metrics()
@@ -42,15 +63,29 @@ def create_app(settings: Settings, store: Store, registry: CollectorRegistry) ->
             salt.get_secret_value().encode() if salt else
             bytes.fromhex(store.installation_secret("user_hash_salt"))
         )
-        app.state.ingest = Ingest(settings, instruments, prices, salt_bytes)
+        ingest = Ingest(settings, instruments, prices, salt_bytes)
         async with AsyncExitStack() as stack:
-            app.state.writer = await stack.enter_async_context(BatchWriter(
+            await stack.enter_async_context(
+                KeyRefresher(app.state.keyring, settings.key_refresh_s)
+            )
+            writer = await stack.enter_async_context(BatchWriter(
                 store, instruments,
                 max_queue_rows=settings.max_queue_rows, max_batch_rows=settings.max_batch_rows,
             ))
+            app.state.ingest_context = IngestContext(writer, ingest, settings)
+            await stack.enter_async_context(WalCheckpointer(store))
+            if settings.resource_sampler_enabled:
+                await stack.enter_async_context(ResourceSampler(
+                    store, instruments, interval_s=settings.resource_sample_interval_s,
+                    persist_interval_s=settings.resource_persist_interval_s,
+                    pid=settings.watched_pid,
+                ))
+            for work in background:
+                await stack.enter_async_context(work)
             yield
 
     app = FastAPI(
+        max_body_size=settings.max_body_bytes,
         title="valuewatch collector",
         summary="Records LLM calls, feedback, graded samples and outcomes.",
         lifespan=lifespan,
@@ -59,11 +94,10 @@ def create_app(settings: Settings, store: Store, registry: CollectorRegistry) ->
     app.state.store = store
     app.state.registry = registry
     app.state.instruments = instruments
-    app.state.keyring = KeyRing(store, settings.key_cache_ttl_s)
-    for module in (inferences, feedback, accuracy, outcomes, health):
+    app.state.keyring = KeyRing(store)
+    for module in (inferences, feedback, accuracy, outcomes, traces, evaluations, health):
         app.include_router(module.router)
     _add_error_handlers(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
 
 

@@ -42,6 +42,37 @@ class MetricSpec:
     buckets: tuple[float, ...] | None = None
 
 
+DRIFT_LABELS = ("app", "gen_ai_response_model", "signal", "method")
+ACCURACY_LABELS = ("app", "gen_ai_response_model", "task")
+FEEDBACK_LABELS = ("app", "gen_ai_response_model")
+GPU_LABELS = ("gpu",)  # the NVML index
+
+
+def _evaluator_gauge(name: str, help: str, unit: str, labels: tuple[str, ...]) -> MetricSpec:
+    return MetricSpec(name, "gauge", help, unit, labels, exported_by="evaluator")
+
+
+def _resource_gauge(name: str, help: str, unit: str, labels: tuple[str, ...] = ()) -> MetricSpec:
+    return MetricSpec(name, "gauge", help, unit, labels)
+
+
+def _with_interval(
+    name: str, help: str, unit: str, labels: tuple[str, ...]
+) -> tuple[MetricSpec, MetricSpec, MetricSpec]:
+    """An estimate and the bounds of its 95% interval, as `name`, `name_lower`, `name_upper`.
+
+    Bounds are separate gauges rather than a `bound` label, so that an alert compares
+    `name_upper` with a target directly and `avg by (app)` never mixes bounds.
+    """
+    return (
+        _evaluator_gauge(name, help, unit, labels),
+        _evaluator_gauge(f"{name}_lower", f"Lower bound of the 95% interval of {name}.",
+                         unit, labels),
+        _evaluator_gauge(f"{name}_upper", f"Upper bound of the 95% interval of {name}.",
+                         unit, labels),
+    )
+
+
 CATALOG: tuple[MetricSpec, ...] = (
     MetricSpec(
         "gen_ai_client_operation_duration_seconds", "histogram",
@@ -119,6 +150,99 @@ CATALOG: tuple[MetricSpec, ...] = (
         "valuewatch_label_overflow_total", "counter",
         "Label values folded into `other` because a label reached its cap of distinct values.",
         "values", ("label",),
+    ),
+    MetricSpec(
+        "valuewatch_otlp_spans_total", "counter",
+        "Spans received on POST /v1/traces, by result: accepted and duplicate GenAI spans, "
+        "rejected GenAI spans with invalid values, ignored spans that are not LLM calls.",
+        "spans", ("result",),
+    ),
+    # Resource use, sampled by the collector (ratios 0..1, base units).
+    _resource_gauge("valuewatch_host_cpu_utilization_ratio",
+                    "CPU busy time of the host, as a fraction of all its CPUs.", "ratio"),
+    _resource_gauge("valuewatch_host_memory_used_bytes",
+                    "Memory in use on the host, or in the container when it has a memory limit.",
+                    "bytes"),
+    _resource_gauge("valuewatch_host_memory_total_bytes",
+                    "Memory of the host, or the container's memory limit when it has one.",
+                    "bytes"),
+    _resource_gauge("valuewatch_process_cpu_utilization_ratio",
+                    "CPU time of the watched process, as a fraction of all the host's CPUs.",
+                    "ratio"),
+    _resource_gauge("valuewatch_process_resident_memory_bytes",
+                    "Resident memory of the watched process.", "bytes"),
+    _resource_gauge("valuewatch_gpu_utilization_ratio",
+                    "Fraction of the last sample period a GPU was running kernels (NVML).",
+                    "ratio", GPU_LABELS),
+    _resource_gauge("valuewatch_gpu_memory_used_bytes", "GPU memory in use.", "bytes",
+                    GPU_LABELS),
+    _resource_gauge("valuewatch_gpu_memory_total_bytes", "GPU memory installed.", "bytes",
+                    GPU_LABELS),
+    _resource_gauge("valuewatch_gpu_power_watts", "GPU power draw.", "watts", GPU_LABELS),
+    _resource_gauge("valuewatch_gpu_temperature_celsius", "GPU core temperature.", "celsius",
+                    GPU_LABELS),
+    # Evaluator results: the latest closed window of each job, read at scrape time.
+    _evaluator_gauge(
+        "valuewatch_drift_score",
+        "Drift of a signal in the latest window against its reference: the method's "
+        "statistic or distance (see the method label).", "score", DRIFT_LABELS,
+    ),
+    _evaluator_gauge(
+        "valuewatch_drift_p_value",
+        "p-value of the drift test, for the methods that are hypothesis tests "
+        "(ks, chi_squared, z_test).", "probability", DRIFT_LABELS,
+    ),
+    _evaluator_gauge(
+        "valuewatch_drift_detected",
+        "1 when the drift score crossed its threshold in the latest window, else 0.",
+        "boolean", DRIFT_LABELS,
+    ),
+    _evaluator_gauge(
+        "valuewatch_drift_threshold",
+        "Threshold the drift score is held to (a p-value for tests, a distance otherwise).",
+        "score", DRIFT_LABELS,
+    ),
+    *_with_interval(
+        "valuewatch_accuracy_ratio",
+        "Share of graded samples answered correctly in the latest window.", "ratio",
+        ACCURACY_LABELS,
+    ),
+    *_with_interval(
+        "valuewatch_accuracy_score",
+        "Mean grader score (0 to 1) in the latest window.", "score", ACCURACY_LABELS,
+    ),
+    _evaluator_gauge(
+        "valuewatch_accuracy_below_target",
+        "1 when the upper bound of the 95% interval is below the accuracy target, else 0.",
+        "boolean", (*ACCURACY_LABELS, "statistic"),
+    ),
+    *_with_interval(
+        "valuewatch_feedback_thumbs_up_ratio",
+        "Share of thumbs feedback that is thumbs up in the latest window.", "ratio",
+        FEEDBACK_LABELS,
+    ),
+    *_with_interval(
+        "valuewatch_feedback_csat_ratio",
+        "Share of ratings that are 4 or 5 (CSAT) in the latest window.", "ratio",
+        FEEDBACK_LABELS,
+    ),
+    *_with_interval(
+        "valuewatch_feedback_rating_mean",
+        "Mean user rating (1 to 5) in the latest window.", "rating", FEEDBACK_LABELS,
+    ),
+    *_with_interval(
+        "valuewatch_feedback_score_mean",
+        "Mean user score feedback (0 to 1) in the latest window.", "score", FEEDBACK_LABELS,
+    ),
+    _evaluator_gauge(
+        "valuewatch_evaluation_samples",
+        "Samples behind each latest evaluator result (the current window's, for drift).",
+        "samples", ("evaluator", "app", "gen_ai_response_model", "subject", "statistic"),
+    ),
+    _evaluator_gauge(
+        "valuewatch_evaluator_last_success_timestamp_seconds",
+        "Unix time at which each scheduled evaluator job last finished without error.",
+        "seconds", ("job",),
     ),
 )
 

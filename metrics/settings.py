@@ -1,10 +1,20 @@
 """Settings, read from `VALUEWATCH_*` environment variables by the CLI and passed down."""
 
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from metrics.types import as_utc
+
+
+class DriftOverride(BaseModel):
+    """A drift method and/or threshold for one signal, instead of Evidently's default."""
+
+    method: str | None = None
+    threshold: float | None = Field(default=None, gt=0)
 
 
 class Settings(BaseSettings):
@@ -26,11 +36,36 @@ class Settings(BaseSettings):
 
     # Security and privacy.
     metrics_require_key: bool = False
-    key_cache_ttl_s: float = 5.0
+    key_refresh_s: float = 5.0
     user_hash_salt: SecretStr | None = None
     store_content: bool = False
 
     price_table: Path | None = None
+
+    # Resource sampler: CPU, memory and NVIDIA GPUs.
+    resource_sampler_enabled: bool = True
+    resource_sample_interval_s: float = Field(default=15.0, gt=0)
+    resource_persist_interval_s: float = Field(default=60.0, gt=0)
+    watched_pid: int | None = None  # the process whose CPU and memory are sampled; default: self
+
+    # Evaluators: scheduled jobs over closed windows (intervals and windows in seconds).
+    scheduler_enabled: bool = True  # false for sidecars; `valuewatch evaluate` runs them apart
+    evaluation_lateness_s: float = Field(default=120.0, ge=0)  # wait this long after a window ends
+    catch_up_windows: int = Field(default=24, ge=1)  # most windows evaluated after downtime
+    drift_interval_s: float = Field(default=3600.0, gt=0)  # also the drift window's length
+    accuracy_interval_s: float = Field(default=300.0, gt=0)
+    accuracy_window_s: float = Field(default=3600.0, gt=0)
+    accuracy_target: float = Field(default=0.9, gt=0, le=1)
+    feedback_interval_s: float = Field(default=300.0, gt=0)
+    feedback_window_s: float = Field(default=3600.0, gt=0)
+    rollup_interval_s: float = Field(default=86_400.0, gt=0)  # rolls up every closed UTC day
+    retention_interval_s: float = Field(default=86_400.0, gt=0)
+    retention_days: int = Field(default=90, ge=1)  # raw records kept; daily rollups are kept
+    drift_sample_size: int = Field(default=100_000, ge=100)  # reservoir per signal and window
+    drift_baseline_start: datetime | None = None  # a fixed reference period, else the previous
+    drift_baseline_end: datetime | None = None  # window of the same length
+    drift_overrides: dict[str, DriftOverride] = {}  # e.g. {"latency_s": {"method": "psi"}}
+    drift_config: Path | None = None  # YAML: {signal: {method, threshold}}; drift_overrides win
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> "Settings":
@@ -40,4 +75,13 @@ class Settings(BaseSettings):
                 raise ValueError("VALUEWATCH_USER_HASH_SALT must be at least 16 characters")
             if self.max_body_bytes > 64 * 1024 * 1024:
                 raise ValueError("VALUEWATCH_MAX_BODY_BYTES above 64 MiB is unsafe in production")
+        return self
+
+    @model_validator(mode="after")
+    def _baseline_is_a_period(self) -> "Settings":
+        start, end = self.drift_baseline_start, self.drift_baseline_end
+        if (start is None) != (end is None):
+            raise ValueError("set both VALUEWATCH_DRIFT_BASELINE_START and _END, or neither")
+        if start is not None and end is not None and as_utc(start) >= as_utc(end):
+            raise ValueError("VALUEWATCH_DRIFT_BASELINE_START must be before _END")
         return self

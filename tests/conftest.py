@@ -24,7 +24,8 @@ POSTGRES_URL = os.environ.get(
 REQUIRE_INTEGRATION = os.environ.get("VALUEWATCH_REQUIRE_INTEGRATION") == "1"
 TABLES = (
     "inference", "feedback", "accuracy_sample", "outcome", "api_key", "installation_secret",
-    "resource_sample", "evaluation_result",
+    "resource_sample", "evaluation_result", "evaluator_run", "rollup_day", "daily_usage",
+    "daily_feedback", "daily_accuracy", "daily_outcome", "daily_resource",
 )
 
 
@@ -79,7 +80,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 @pytest.fixture
 def settings(store: Store) -> Settings:
     """Settings for the store under test."""
-    return Settings(database_url=str(store.engine.url), key_cache_ttl_s=0.0)
+    return Settings(database_url=str(store.engine.url))
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
-"""The `valuewatch` command: serve, keys."""
+"""The `valuewatch` command: serve, evaluate, keys."""
 
 import argparse
+import gc
 import logging
 import sys
 from collections.abc import Sequence
@@ -19,6 +20,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--log-level", default="info")
+
+    evaluate = commands.add_parser(
+        "evaluate", help="run the scheduled evaluators (drift, accuracy, feedback, rollup, "
+        "retention), serving their /metrics"
+    )
+    evaluate.add_argument("--job", help="only this job (default: all)")
+    evaluate.add_argument("--once", action="store_true", help="run the jobs now and exit")
+    evaluate.add_argument("--metrics-host", default="0.0.0.0")
+    evaluate.add_argument("--metrics-port", type=int, default=9464)
+    evaluate.add_argument("--log-level", default="info")
 
     keys = commands.add_parser("keys", help="create, list and revoke API keys")
     key_commands = keys.add_subparsers(dest="keys_command", required=True)
@@ -39,6 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     store.migrate()
     if args.command == "serve":
         return _serve(settings, store, args)
+    if args.command == "evaluate":
+        return _evaluate(settings, store, args)
     return _keys(store, args)
 
 
@@ -47,11 +60,41 @@ def _serve(settings: Settings, store: Store, args: argparse.Namespace) -> int:
     from prometheus_client import CollectorRegistry
 
     from collector.app import create_app
+    from valuewatch.evaluate import in_process_evaluators
 
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s %(message)s")
-    app = create_app(settings, store, CollectorRegistry())
+    registry = CollectorRegistry()
+    background = in_process_evaluators(settings, store, registry)
+    app = create_app(settings, store, registry, background=background)
+    tune_garbage_collector()
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
     return 0
+
+
+def tune_garbage_collector() -> None:
+    """Keep full collections off the request path.
+
+    The objects made at start-up (routes, models, the ORM) never die, yet every full
+    collection walked them all: 100-250 ms pauses that set the p99 of ingest. Freezing
+    them leaves the collector only what requests allocate.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+
+
+def _evaluate(settings: Settings, store: Store, args: argparse.Namespace) -> int:
+    from valuewatch.evaluate import chosen_jobs, evaluate_forever, evaluate_once
+
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s %(message)s")
+    try:
+        jobs = chosen_jobs(settings, args.job)
+    except ValueError as exc:
+        print(f"valuewatch evaluate: {exc}", file=sys.stderr)
+        return 2
+    if args.once:
+        return evaluate_once(store, jobs)
+    return evaluate_forever(store, jobs, host=args.metrics_host, port=args.metrics_port)
 
 
 def _keys(store: Store, args: argparse.Namespace) -> int:

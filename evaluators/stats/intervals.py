@@ -35,13 +35,25 @@ def mean_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, 
     """
     _check_confidence(confidence)
     sample = _finite_sample(values)
-    mean = float(sample.mean())
-    if sample.size == 1:
+    std = float(sample.std(ddof=1)) if sample.size > 1 else 0.0
+    return t_interval(float(sample.mean()), std, sample.size, confidence)
+
+
+def t_interval(mean: float, std: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Student t interval for a mean from a summary: the mean, the sample std (ddof=1), n.
+
+    For means counted in SQL, where the values themselves are never loaded. Same edge
+    cases as ``mean_interval``: n=1 gives ``(nan, nan)``, std 0 gives ``(mean, mean)``.
+    """
+    _check_confidence(confidence)
+    if n < 1:
+        raise ValueError(f"an interval needs at least one value, got n={n}")
+    if n == 1:
         return math.nan, math.nan
-    std_error = float(sample.std(ddof=1)) / math.sqrt(sample.size)
+    std_error = std / math.sqrt(n)
     if std_error == 0.0:
         return mean, mean
-    low, high = t.interval(confidence, sample.size - 1, loc=mean, scale=std_error)
+    low, high = t.interval(confidence, n - 1, loc=mean, scale=std_error)
     return float(low), float(high)
 
 

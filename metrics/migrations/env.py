@@ -3,6 +3,7 @@
 from alembic import context
 from sqlmodel import SQLModel
 
+import metrics.rollups  # noqa: F401  (registers the daily rollup tables too)
 import metrics.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 connection = context.config.attributes["connection"]

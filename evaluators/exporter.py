@@ -1,0 +1,116 @@
+"""The evaluators' /metrics: the latest stored results, read at scrape time.
+
+A custom prometheus_client Collector rather than long-lived gauges, so that every
+replica exports what the database holds, whichever replica computed it.
+"""
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from evaluators.results import EVALUATION_RESULTS
+from evaluators.run_state import last_successes
+from metrics.catalog import CATALOG, MetricSpec
+from metrics.store import Store
+
+log = logging.getLogger("valuewatch.evaluators")
+EVALUATORS = ("drift", "accuracy", "feedback")
+# (evaluator, statistic) -> the metric of an estimate with `_lower` and `_upper` bounds.
+ESTIMATES = {
+    ("accuracy", "correct_ratio"): "valuewatch_accuracy_ratio",
+    ("accuracy", "score_mean"): "valuewatch_accuracy_score",
+    ("feedback", "thumbs_up_ratio"): "valuewatch_feedback_thumbs_up_ratio",
+    ("feedback", "csat_ratio"): "valuewatch_feedback_csat_ratio",
+    ("feedback", "rating_mean"): "valuewatch_feedback_rating_mean",
+    ("feedback", "score_mean"): "valuewatch_feedback_score_mean",
+}
+
+
+def evaluator_specs() -> tuple[MetricSpec, ...]:
+    """The catalog metrics the evaluators export."""
+    return tuple(spec for spec in CATALOG if spec.exported_by == "evaluator")
+
+
+def latest_results(store: Store) -> list[Any]:
+    """Every result of each evaluator's most recent window."""
+    results = EVALUATION_RESULTS.c
+    rows: list[Any] = []
+    with store.engine.connect() as connection:
+        for evaluator in EVALUATORS:
+            newest = connection.execute(
+                select(func.max(results.window_end)).where(results.evaluator == evaluator)
+            ).scalar()
+            if newest is not None:
+                rows.extend(connection.execute(
+                    select(EVALUATION_RESULTS)
+                    .where(results.evaluator == evaluator, results.window_end == newest)
+                    .order_by(results.id)
+                ))
+    return rows
+
+
+class EvaluationCollector(Collector):
+    """Yields a gauge family per evaluator metric of the catalog, from the database."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def describe(self) -> Iterator[GaugeMetricFamily]:
+        """The families without samples, so registering does not query the database."""
+        yield from _families().values()
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        """The latest results; on a database error, families without samples."""
+        families = _families()
+        try:
+            rows = latest_results(self._store)
+            successes = last_successes(self._store)
+        except SQLAlchemyError as exc:
+            log.warning("evaluator metrics unavailable: %s", str(exc).splitlines()[0])
+            rows, successes = [], {}
+        for row in rows:
+            _add_result(families, row)
+        for job, at in sorted(successes.items()):
+            families["valuewatch_evaluator_last_success_timestamp_seconds"].add_metric(
+                [job], at.timestamp()
+            )
+        yield from families.values()
+
+
+def _families() -> dict[str, GaugeMetricFamily]:
+    return {
+        spec.name: GaugeMetricFamily(spec.name, spec.help, labels=spec.labels)
+        for spec in evaluator_specs()
+    }
+
+
+def _add_result(families: dict[str, GaugeMetricFamily], row: Any) -> None:
+    """The samples of one result row."""
+    families["valuewatch_evaluation_samples"].add_metric(
+        [row.evaluator, row.app, row.model, row.subject, row.statistic], row.sample_count
+    )
+    if row.evaluator == "drift":
+        labels = [row.app, row.model, row.subject, row.statistic]
+        families["valuewatch_drift_score"].add_metric(labels, row.value)
+        families["valuewatch_drift_threshold"].add_metric(labels, row.threshold)
+        families["valuewatch_drift_detected"].add_metric(labels, float(bool(row.detected)))
+        if row.p_value is not None:
+            families["valuewatch_drift_p_value"].add_metric(labels, row.p_value)
+        return
+    name = ESTIMATES.get((row.evaluator, row.statistic))
+    if name is None:
+        return  # counts: only in valuewatch_evaluation_samples
+    labels = [row.app, row.model] + ([row.subject] if row.evaluator == "accuracy" else [])
+    families[name].add_metric(labels, row.value)
+    for bound in ("lower", "upper"):
+        if getattr(row, bound) is not None:
+            families[f"{name}_{bound}"].add_metric(labels, getattr(row, bound))
+    if row.evaluator == "accuracy":
+        families["valuewatch_accuracy_below_target"].add_metric(
+            [*labels, row.statistic], float(bool(row.detected))
+        )

@@ -1,0 +1,72 @@
+"""The scheduled jobs, built once from the settings."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+
+from sqlalchemy import Connection
+
+from evaluators.accuracy import evaluate_accuracy
+from evaluators.drift import evaluate_drift
+from evaluators.drift_config import baseline_window, drift_overrides
+from evaluators.feedback import evaluate_feedback
+from evaluators.retention import delete_rolled_up
+from evaluators.rollup import earliest_raw_record, roll_up_day
+from evaluators.windows import Window
+from metrics.settings import Settings
+from metrics.store import Store
+
+DAY = timedelta(days=1)
+Evaluate = Callable[[Store, Connection, Window], int]
+
+
+@dataclass(frozen=True)
+class Job:
+    """A job: how often it runs, the windows it evaluates, and what it does with one.
+
+    Window ends are multiples of `step` since the epoch; each window is `length` long
+    (longer than `step` for sliding windows) and is due `lateness` after its end.
+    """
+
+    name: str
+    interval: timedelta
+    step: timedelta
+    length: timedelta
+    lateness: timedelta
+    catch_up: int  # at most this many windows per run
+    evaluate: Evaluate
+    earliest: Callable[[Store], datetime | None] | None = None  # where a first run starts
+
+
+def build_jobs(settings: Settings) -> tuple[Job, ...]:
+    """Every job, configured; raises ValueError on a bad drift configuration."""
+    s = settings
+    lateness = timedelta(seconds=s.evaluation_lateness_s)
+    drift = timedelta(seconds=s.drift_interval_s)
+    accuracy = timedelta(seconds=s.accuracy_interval_s)
+    feedback = timedelta(seconds=s.feedback_interval_s)
+    return (
+        Job("drift", drift, drift, drift, lateness, s.catch_up_windows, partial(
+            evaluate_drift, overrides=drift_overrides(s), baseline=baseline_window(s),
+            capacity=s.drift_sample_size,
+        )),
+        Job("accuracy", accuracy, accuracy, timedelta(seconds=s.accuracy_window_s), lateness,
+            s.catch_up_windows, partial(evaluate_accuracy, target=s.accuracy_target)),
+        Job("feedback", feedback, feedback, timedelta(seconds=s.feedback_window_s), lateness,
+            s.catch_up_windows, evaluate_feedback),
+        # Every day ingest still accepts records for can be rolled up after downtime.
+        Job("rollup", timedelta(seconds=s.rollup_interval_s), DAY, DAY, lateness,
+            s.max_record_age_days, roll_up_day, earliest=earliest_raw_record),
+        # The latest day's cutoff covers every older day, so one window is enough.
+        Job("retention", timedelta(seconds=s.retention_interval_s), DAY, DAY, lateness, 1,
+            partial(delete_rolled_up, retention_days=s.retention_days)),
+    )
+
+
+def job_named(jobs: tuple[Job, ...], name: str) -> Job:
+    """The job called `name`; ValueError lists the known ones."""
+    for job in jobs:
+        if job.name == name:
+            return job
+    raise ValueError(f"unknown job {name!r}; known jobs: {', '.join(j.name for j in jobs)}")

@@ -1,0 +1,76 @@
+"""Writing results: rows whose unique key is already stored are left as they are."""
+
+import math
+from typing import Any
+
+from sqlalchemy import Connection, Table
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from evaluators.windows import Window
+from metrics.tables import EvaluationResult
+from metrics.types import utc_now
+
+EVALUATION_RESULTS: Table = EvaluationResult.__table__  # type: ignore[attr-defined]
+
+
+def dialect_insert(connection: Connection, table: Table) -> Any:
+    """INSERT for `table` with the dialect's ON CONFLICT clauses available."""
+    if connection.dialect.name == "postgresql":
+        return pg_insert(table)
+    return sqlite_insert(table)
+
+
+def insert_new(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> int:
+    """Insert `rows`, skipping those whose unique key is stored: a window run twice
+    leaves the rows of its first run. Returns how many rows were offered."""
+    if rows:
+        connection.execute(dialect_insert(connection, table).on_conflict_do_nothing(), rows)
+    return len(rows)
+
+
+def finite_or_none(value: float | None) -> float | None:
+    """`value`, or None where it is missing, NaN or infinite (JSON and SQL want no NaN)."""
+    if value is None or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def result_row(
+    evaluator: str,
+    window: Window,
+    *,
+    app: str,
+    model: str,
+    subject: str,
+    statistic: str,
+    value: float,
+    lower: float | None = None,
+    upper: float | None = None,
+    p_value: float | None = None,
+    threshold: float | None = None,
+    detected: bool | None = None,
+    sample_count: int = 0,
+    reference_count: int | None = None,
+    details: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One row of `evaluation_result`, with every column set."""
+    return {
+        "evaluator": evaluator,
+        "window_start": window.start,
+        "window_end": window.end,
+        "app": app,
+        "model": model,
+        "subject": subject,
+        "statistic": statistic,
+        "value": float(value),
+        "lower": finite_or_none(lower),
+        "upper": finite_or_none(upper),
+        "p_value": finite_or_none(p_value),
+        "threshold": threshold,
+        "detected": detected,
+        "sample_count": int(sample_count),
+        "reference_count": reference_count,
+        "details": details or {},
+        "created_at": utc_now(),
+    }

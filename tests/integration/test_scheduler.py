@@ -1,0 +1,139 @@
+"""The scheduler for real: replicas started together, `valuewatch evaluate` and `serve`."""
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from prometheus_client import CollectorRegistry
+from sqlalchemy import func, select
+
+from evaluators.jobs import build_jobs, job_named
+from evaluators.results import EVALUATION_RESULTS
+from evaluators.scheduler import EvaluatorScheduler
+from metrics.settings import Settings
+from metrics.store import Store
+from metrics.tables import AccuracySample
+from metrics.types import utc_now
+from tests.integration.conftest import Server, free_port
+from valuewatch.evaluate import in_process_evaluators
+
+
+def seed_graded_samples(store: Store) -> None:
+    """A graded sample every five minutes over the last three hours and more."""
+    now = utc_now()
+    store.insert_new([(AccuracySample.__table__, [  # type: ignore[attr-defined]
+        {"id": f"s{i}", "inference_id": None, "app": "support", "model": "gpt-4o-mini",
+         "task": "qa", "correct": i % 4 > 0, "score": None, "grader": "exact",
+         "timestamp": now - timedelta(minutes=5 * i + 3)}
+        for i in range(40)
+    ])])
+
+
+def evaluated_windows(store: Store) -> int:
+    with store.engine.connect() as connection:
+        return connection.execute(
+            select(func.count(func.distinct(EVALUATION_RESULTS.c.window_end)))
+        ).scalar_one()
+
+
+def url_of(store: Store) -> str:
+    return store.engine.url.render_as_string(hide_password=False)
+
+
+def test_two_schedulers_started_together_evaluate_each_window_once(
+    store: Store, settings: Settings
+) -> None:
+    seed_graded_samples(store)
+    jobs = (job_named(build_jobs(settings), "accuracy"),)
+    replicas = [EvaluatorScheduler(store, jobs), EvaluatorScheduler(store, jobs)]
+
+    async def run_both() -> None:
+        async with replicas[0], replicas[1]:
+            deadline = time.monotonic() + 20
+            while any(not replica.runs for replica in replicas):
+                assert time.monotonic() < deadline, "the first runs did not finish"
+                await asyncio.sleep(0.05)
+
+    asyncio.run(run_both())
+
+    windows = [w for replica in replicas for run in replica.runs for w in run.windows]
+    assert len(windows) == len(set(windows)) >= 24
+    assert evaluated_windows(store) == len(windows)
+
+
+@pytest.mark.slow
+def test_two_evaluate_processes_started_together_evaluate_each_window_once(store: Store) -> None:
+    seed_graded_samples(store)
+    command = [sys.executable, "-m", "valuewatch", "evaluate", "--once", "--job", "accuracy",
+               "--log-level", "warning"]
+    environment = os.environ | {"VALUEWATCH_DATABASE_URL": url_of(store)}
+    processes = [
+        subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = [process.communicate(timeout=60)[0] for process in processes]
+
+    assert [process.returncode for process in processes] == [0, 0]
+    counted = [
+        int(line.split()[1]) for output in outputs for line in output.splitlines()
+        if line.startswith("accuracy:") and "window(s)" in line
+    ]
+    assert sum(counted) == evaluated_windows(store) >= 24
+
+
+@pytest.mark.slow
+def test_evaluate_serves_its_own_metrics_and_stops_on_sigterm(tmp_path: Path) -> None:
+    port = free_port()
+    environment = os.environ | {"VALUEWATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'vw.db'}"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "valuewatch", "evaluate", "--metrics-host", "127.0.0.1",
+         "--metrics-port", str(port), "--log-level", "warning"],
+        env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        body = _wait_for(f"http://127.0.0.1:{port}/metrics",
+                         'valuewatch_evaluator_last_success_timestamp_seconds{job="retention"}')
+        assert "# TYPE valuewatch_drift_detected gauge" in body
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, errors = process.communicate(timeout=30)
+    assert process.returncode == 0, errors
+
+
+@pytest.mark.slow
+def test_serve_runs_the_scheduler_and_exports_its_results(server: Server) -> None:
+    body = _wait_for(f"{server.url}/metrics",
+                     'valuewatch_evaluator_last_success_timestamp_seconds{job="drift"}')
+    assert "gen_ai_client_operation_duration_seconds" in body
+
+
+def test_a_sidecar_without_the_scheduler_exports_no_evaluator_metrics(store: Store) -> None:
+    registry = CollectorRegistry()
+    sidecar = Settings(database_url=url_of(store), scheduler_enabled=False)
+    assert in_process_evaluators(sidecar, store, registry) == []
+    assert list(registry.collect()) == []
+    assert len(in_process_evaluators(Settings(database_url=url_of(store)), store, registry)) == 1
+    assert registry.get_sample_value("valuewatch_drift_score") is None
+    assert "valuewatch_drift_score" in {family.name for family in registry.collect()}
+
+
+def _wait_for(url: str, text: str, seconds: float = 30) -> str:
+    """The body of `url` once it contains `text`."""
+    deadline = time.monotonic() + seconds
+    body = ""
+    while time.monotonic() < deadline:
+        try:
+            body = httpx.get(url, timeout=2).text
+            if text in body:
+                return body
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} never showed {text!r}; last body:\n{body[-2000:]}")

@@ -1,0 +1,65 @@
+"""`valuewatch evaluate`, and the evaluators that `valuewatch serve` runs in-process."""
+
+import asyncio
+import logging
+import signal
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+from prometheus_client import CollectorRegistry, start_http_server
+
+from evaluators.exporter import EvaluationCollector
+from evaluators.jobs import Job, build_jobs, job_named
+from evaluators.runner import run_job
+from evaluators.scheduler import EvaluatorScheduler
+from metrics.settings import Settings
+from metrics.store import Store
+
+log = logging.getLogger("valuewatch.evaluate")
+
+
+def chosen_jobs(settings: Settings, name: str | None) -> tuple[Job, ...]:
+    """Every job, or only the one called `name`; ValueError names a bad one."""
+    jobs = build_jobs(settings)
+    return jobs if name is None else (job_named(jobs, name),)
+
+
+def evaluate_once(store: Store, jobs: tuple[Job, ...]) -> int:
+    """Run `jobs` now, one after another, and say what each did."""
+    for job in jobs:
+        run = run_job(store, job)
+        if not run.ran:
+            print(f"{job.name}: skipped, another replica is running it")
+            continue
+        print(f"{job.name}: {len(run.windows)} window(s), {run.rows} row(s)")
+    return 0
+
+
+def evaluate_forever(store: Store, jobs: tuple[Job, ...], *, host: str, port: int) -> int:
+    """Run the scheduler until SIGINT or SIGTERM, with the evaluators' /metrics on `port`."""
+    registry = CollectorRegistry()
+    registry.register(EvaluationCollector(store))
+    start_http_server(port, addr=host, registry=registry)
+    log.info("evaluator metrics on http://%s:%d/metrics", host, port)
+    asyncio.run(_until_stopped(EvaluatorScheduler(store, jobs)))
+    return 0
+
+
+def in_process_evaluators(
+    settings: Settings, store: Store, registry: CollectorRegistry
+) -> list[AbstractAsyncContextManager[Any]]:
+    """For `serve`: the scheduler for the app's lifespan, with its metrics added to the
+    app's registry; nothing when VALUEWATCH_SCHEDULER_ENABLED=false (sidecars)."""
+    if not settings.scheduler_enabled:
+        return []
+    registry.register(EvaluationCollector(store))
+    return [EvaluatorScheduler(store, build_jobs(settings))]
+
+
+async def _until_stopped(scheduler: EvaluatorScheduler) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with scheduler:
+        await stop.wait()
