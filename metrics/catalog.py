@@ -46,6 +46,7 @@ DRIFT_LABELS = ("app", "gen_ai_response_model", "signal", "method")
 ACCURACY_LABELS = ("app", "gen_ai_response_model", "task")
 FEEDBACK_LABELS = ("app", "gen_ai_response_model")
 GPU_LABELS = ("gpu",)  # the NVML index
+KPI_LABELS = ("kpi", "dimension", "unit")
 
 
 def _evaluator_gauge(name: str, help: str, unit: str, labels: tuple[str, ...]) -> MetricSpec:
@@ -238,6 +239,26 @@ CATALOG: tuple[MetricSpec, ...] = (
         "valuewatch_evaluation_samples",
         "Samples behind each latest evaluator result (the current window's, for drift).",
         "samples", ("evaluator", "app", "gen_ai_response_model", "subject", "statistic"),
+    ),
+    # Value: the KPI scorecard of the current month to date, read at scrape time.
+    _evaluator_gauge(
+        "valuewatch_kpi_value",
+        "A business KPI for the current month to date, in the unit the unit label names.",
+        "value", KPI_LABELS,
+    ),
+    _evaluator_gauge(
+        "valuewatch_kpi_target",
+        "The target a product owner set for a KPI, in the KPI's unit.", "value", KPI_LABELS,
+    ),
+    _evaluator_gauge(
+        "valuewatch_kpi_score",
+        "A KPI normalised to 0-100 against its target and direction.", "score",
+        ("kpi", "dimension"),
+    ),
+    _evaluator_gauge(
+        "valuewatch_value_score",
+        "Value score from 0 to 100 per dimension for the current month to date; "
+        'dimension="overall" is the weighted total.', "score", ("dimension",),
     ),
     _evaluator_gauge(
         "valuewatch_evaluator_last_success_timestamp_seconds",

@@ -289,3 +289,16 @@ class EvaluatorRun(SQLModel, table=True):
     job: str = Field(primary_key=True, max_length=50)
     last_window_end: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     last_success_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class AuditEntry(SQLModel, table=True):
+    """An admin action: a key created or revoked, an assessment entered, a config changed."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    timestamp: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    actor: str = Field(max_length=200)  # "cli", or the name of the admin key that acted
+    action: str = Field(max_length=100)  # e.g. key.create, key.revoke, assessment.create
+    target: str = Field(default="", max_length=200)
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))

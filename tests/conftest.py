@@ -25,7 +25,7 @@ REQUIRE_INTEGRATION = os.environ.get("VALUEWATCH_REQUIRE_INTEGRATION") == "1"
 TABLES = (
     "inference", "feedback", "accuracy_sample", "outcome", "api_key", "installation_secret",
     "resource_sample", "evaluation_result", "evaluator_run", "rollup_day", "daily_usage",
-    "daily_feedback", "daily_accuracy", "daily_outcome", "daily_resource",
+    "daily_feedback", "daily_accuracy", "daily_outcome", "daily_resource", "audit_log",
 )
 
 
