@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from prometheus_client import CollectorRegistry, disable_created_metrics
 
@@ -16,6 +17,7 @@ from collector.deps import IngestContext
 from collector.ingest import Ingest
 from collector.key_refresh import KeyRefresher
 from collector.keys import KeyRing
+from collector.rate_limit import RateLimiter
 from collector.resources import ResourceSampler
 from collector.routes import (
     accuracy,
@@ -26,6 +28,7 @@ from collector.routes import (
     outcomes,
     traces,
 )
+from collector.security_headers import SecurityHeaders
 from collector.writer import BatchWriter, Overloaded, StoreUnavailable
 from metrics.instruments import collector_instruments
 from metrics.prices import PriceTable
@@ -95,9 +98,16 @@ def create_app(
     app.state.registry = registry
     app.state.instruments = instruments
     app.state.keyring = KeyRing(store)
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
     for module in (inferences, feedback, accuracy, outcomes, traces, evaluations, health):
         app.include_router(module.router)
     _add_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"], max_age=600,
+        )
+    app.add_middleware(SecurityHeaders)
     return app
 
 

@@ -1,11 +1,12 @@
 """The Bearer-key dependency every protected route uses."""
 
+import math
 from collections.abc import Awaitable, Callable
 
 from fastapi import HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
-from collector.keys import GRANTS, KEY_PREFIX, KeyRing
+from collector.keys import GRANTS, KEY_PREFIX, KeyRing, hash_key
 from metrics.tables import Scope
 
 UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
@@ -29,11 +30,16 @@ async def check_key(request: Request, scope: Scope) -> Scope:
     if not key.startswith(KEY_PREFIX) or len(key) > 200:
         raise HTTPException(401, "malformed API key", UNAUTHORIZED)
     keyring: KeyRing = request.app.state.keyring
-    found, granted = keyring.cached(key)
+    digest = hash_key(key)
+    found, granted = keyring.cached(digest)
     if not found:
-        granted = await run_in_threadpool(keyring.scope_of, key)
+        granted = await run_in_threadpool(keyring.scope_of, digest)
     if granted is None:
         raise HTTPException(401, "unknown or revoked API key", UNAUTHORIZED)
     if scope not in GRANTS[granted]:
         raise HTTPException(403, f"this key has scope {granted.value}; {scope.value} needed")
+    wait_s = request.app.state.rate_limiter.wait_s(digest)
+    if wait_s > 0:
+        retry_after = str(max(1, math.ceil(wait_s)))
+        raise HTTPException(429, "rate limit for this key exceeded", {"Retry-After": retry_after})
     return granted

@@ -7,7 +7,7 @@ import secrets
 from sqlmodel import Session, select
 
 from metrics.store import Store
-from metrics.tables import ApiKey, Scope
+from metrics.tables import ApiKey, AuditEntry, Scope
 from metrics.types import utc_now
 
 KEY_PREFIX = "vw_"
@@ -24,7 +24,7 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_key(store: Store, *, name: str, scope: Scope) -> str:
+def create_key(store: Store, *, name: str, scope: Scope, actor: str = "cli") -> str:
     """Make and store a new key; the key itself is returned once and never stored."""
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     with Session(store.engine) as session:
@@ -34,11 +34,12 @@ def create_key(store: Store, *, name: str, scope: Scope) -> str:
                 created_at=utc_now(),
             )
         )
+        session.add(_audit(actor, "key.create", name, {"scope": scope.value, "prefix": key[:10]}))
         session.commit()
     return key
 
 
-def revoke_key(store: Store, *, name: str) -> int:
+def revoke_key(store: Store, *, name: str, actor: str = "cli") -> int:
     """Revoke every live key called `name`; returns how many were revoked."""
     with Session(store.engine) as session:
         keys = session.exec(
@@ -47,8 +48,14 @@ def revoke_key(store: Store, *, name: str) -> int:
         for key in keys:
             key.revoked_at = utc_now()
             session.add(key)
+        session.add(_audit(actor, "key.revoke", name, {"revoked": len(keys)}))
         session.commit()
         return len(keys)
+
+
+def _audit(actor: str, action: str, target: str, details: dict[str, object]) -> AuditEntry:
+    return AuditEntry(timestamp=utc_now(), actor=actor, action=action, target=target,
+                      details=details)
 
 
 def list_keys(store: Store) -> list[ApiKey]:
@@ -79,21 +86,19 @@ class KeyRing:
         }
         self._looked_up = {}
 
-    def cached(self, key: str) -> tuple[bool, Scope | None]:
-        """(found, scope) from memory alone; scope is None for a revoked or unknown key."""
-        digest = hash_key(key)
+    def cached(self, digest: str) -> tuple[bool, Scope | None]:
+        """(found, scope) of a key's hash from memory alone; None for revoked or unknown."""
         if digest in self._known:
             return True, self._known[digest]
         if digest in self._looked_up:
             return True, self._looked_up[digest]
         return False, None
 
-    def scope_of(self, key: str) -> Scope | None:
-        """The scope of a live key, or None; asks the database when memory does not know."""
-        found, scope = self.cached(key)
+    def scope_of(self, digest: str) -> Scope | None:
+        """The scope of a live key's hash, or None; asks the database when memory does not know."""
+        found, scope = self.cached(digest)
         if found:
             return scope
-        digest = hash_key(key)
         scope = self._lookup(digest)
         if len(self._looked_up) > 10_000:
             self._looked_up = {}

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
 
     # Security and privacy.
     metrics_require_key: bool = False
+    rate_limit_per_s: float = Field(default=1000.0, ge=0)  # requests a second per key; 0: off
+    rate_limit_burst: float = Field(default=2000.0, ge=1)
+    cors_origins: list[str] = []  # e.g. ["https://app.example.com"] for a feedback widget
     key_refresh_s: float = 5.0
     user_hash_salt: SecretStr | None = None
     store_content: bool = False
@@ -73,6 +76,8 @@ class Settings(BaseSettings):
             salt = self.user_hash_salt
             if salt is not None and len(salt.get_secret_value()) < 16:
                 raise ValueError("VALUEWATCH_USER_HASH_SALT must be at least 16 characters")
+            if "*" in self.cors_origins:
+                raise ValueError("VALUEWATCH_CORS_ORIGINS may not be * in production")
             if self.max_body_bytes > 64 * 1024 * 1024:
                 raise ValueError("VALUEWATCH_MAX_BODY_BYTES above 64 MiB is unsafe in production")
         return self
