@@ -47,11 +47,14 @@ def create_app(
     store: Store,
     registry: CollectorRegistry,
     background: Sequence[AbstractAsyncContextManager[Any]] = (),
+    exposition: CollectorRegistry | None = None,
 ) -> FastAPI:
     """Build the collector; background work starts and stops with the app's lifespan.
 
     `background` is more work for the lifespan that the collector knows nothing about,
     such as the evaluator scheduler that `valuewatch serve` runs in the same process.
+    `exposition` is the registry /metrics serves, when it is not `registry`: with several
+    worker processes, one that merges every worker's instruments.
     """
     # `_created` series double the series count and no dashboard reads them. The switch
     # is process-wide in prometheus_client, so it is thrown here, where the app is made.
@@ -96,6 +99,7 @@ def create_app(
     app.state.settings = settings
     app.state.store = store
     app.state.registry = registry
+    app.state.exposition = exposition or registry
     app.state.instruments = instruments
     app.state.keyring = KeyRing(store)
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)

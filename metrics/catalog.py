@@ -40,6 +40,9 @@ class MetricSpec:
     labels: tuple[str, ...]
     exported_by: Exporter = "collector"
     buckets: tuple[float, ...] | None = None
+    # How `serve --workers N` merges a gauge across worker processes (prometheus_client's
+    # multiprocess modes): readings of the same thing take the latest, amounts add up.
+    multiprocess_mode: str = "livemostrecent"
 
 
 DRIFT_LABELS = ("app", "gen_ai_response_model", "signal", "method")
@@ -130,7 +133,7 @@ CATALOG: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         "valuewatch_ingest_queue_rows", "gauge",
-        "Rows waiting in the collector's write queue.", "rows", (),
+        "Rows waiting in the collector's write queue.", "rows", (), multiprocess_mode="livesum",
     ),
     MetricSpec(
         "valuewatch_ingest_overload_total", "counter",

@@ -65,5 +65,6 @@ def _build(spec: MetricSpec, registry: CollectorRegistry) -> Any:
     if spec.kind == "counter":
         return Counter(spec.name, spec.help, spec.labels, registry=registry)
     if spec.kind == "gauge":
-        return Gauge(spec.name, spec.help, spec.labels, registry=registry)
+        return Gauge(spec.name, spec.help, spec.labels, registry=registry,
+                     multiprocess_mode=spec.multiprocess_mode)  # type: ignore[arg-type]
     return Histogram(spec.name, spec.help, spec.labels, buckets=spec.buckets, registry=registry)

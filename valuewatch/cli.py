@@ -1,7 +1,6 @@
 """The `valuewatch` command: serve, evaluate, keys."""
 
 import argparse
-import gc
 import logging
 import sys
 from collections.abc import Sequence
@@ -20,6 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--log-level", default="info")
+    serve.add_argument("--workers", type=int, default=1,
+                       help="worker processes (metrics merged in multiprocess mode)")
 
     evaluate = commands.add_parser(
         "evaluate", help="run the scheduled evaluators (drift, accuracy, feedback, rollup, "
@@ -56,31 +57,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _serve(settings: Settings, store: Store, args: argparse.Namespace) -> int:
-    import uvicorn
-    from prometheus_client import CollectorRegistry
-
-    from collector.app import create_app
-    from valuewatch.evaluate import in_process_evaluators
+    from valuewatch.serve import serve
 
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s %(message)s")
-    registry = CollectorRegistry()
-    background = in_process_evaluators(settings, store, registry)
-    app = create_app(settings, store, registry, background=background)
-    tune_garbage_collector()
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    serve(settings, host=args.host, port=args.port, workers=args.workers,
+          log_level=args.log_level)
     return 0
-
-
-def tune_garbage_collector() -> None:
-    """Keep full collections off the request path.
-
-    The objects made at start-up (routes, models, the ORM) never die, yet every full
-    collection walked them all: 100-250 ms pauses that set the p99 of ingest. Freezing
-    them leaves the collector only what requests allocate.
-    """
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
 
 
 def _evaluate(settings: Settings, store: Store, args: argparse.Namespace) -> int:

@@ -36,10 +36,12 @@ class Server:
     log: Path
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    args: tuple[str, ...] = ()
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def env(self) -> dict[str, str]:
-        return {"VALUEWATCH_DATABASE_URL": self.database_url}
+        return {"VALUEWATCH_DATABASE_URL": self.database_url} | self.extra_env
 
     @property
     def url(self) -> str:
@@ -49,7 +51,7 @@ class Server:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "valuewatch", "serve", "--port", str(self.port),
-                 "--log-level", "warning"],
+                 "--log-level", "warning", *self.args],
                 env=os.environ | self.env, stdout=log, stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + 30
