@@ -19,47 +19,21 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from loadgen import LoadResult, request_bytes, run_load  # noqa: E402
+from server import ROOT, create_key, free_port, serve, start  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 BATCH = 1000
 RECORD = ('{"id":"ID","app":"support","model":"gpt-4o-mini","provider":"openai",'
           '"latency_s":1.234,"ttft_s":0.21,"input_tokens":812,"output_tokens":164,'
           '"use_case":"refund","user":"user-42"}')
 
 
-def free_port() -> int:
-    import socket
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start(args: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(args, env=os.environ | env, cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(300):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/docs", timeout=1)
-            return process
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{args} did not start")
-
-
 def measure_service(database: Path, seconds: float) -> tuple[float, LoadResult]:
-    # One key sends everything here: the per-key rate limit would measure itself.
-    env = {"VALUEWATCH_DATABASE_URL": f"sqlite:///{database}", "VALUEWATCH_RATE_LIMIT_PER_S": "0"}
-    out = subprocess.run([sys.executable, "-m", "valuewatch", "keys", "create", "--name",
-                          "bench", "--scope", "ingest"], env=os.environ | env, cwd=ROOT,
-                         capture_output=True, text=True, check=True)
-    headers = {"Authorization": f"Bearer {out.stdout.strip().splitlines()[-1]}"}
+    url = f"sqlite:///{database}"
+    headers = {"Authorization": f"Bearer {create_key(url, 'ingest')}"}
     port = free_port()
-    server = start([sys.executable, "-m", "valuewatch", "serve", "--port", str(port),
-                    "--log-level", "warning"], env, port)
+    server = serve(url, port, rate_limit_per_s="0")  # one key sends all: no per-key limit
     try:
         template = ("[" + ",".join(RECORD.replace("ID", f"PFX-{i}") for i in range(BATCH))
                     + "]").encode()

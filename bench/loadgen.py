@@ -96,3 +96,58 @@ def run_load(port: int, connections: int, seconds: float,
 def median(values: list[float]) -> float:
     """The median, for repeated runs."""
     return statistics.median(values)
+
+
+async def _open_loop(port: int, rate_per_s: float, seconds: float,
+                     make_request: Callable[[], bytes], max_connections: int) -> LoadResult:
+    result = LoadResult(seconds)
+    idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+    opened = 0
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def one() -> None:
+        nonlocal opened
+        if idle:
+            reader, writer = idle.pop()
+        else:
+            opened += 1
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        started = time.perf_counter()
+        writer.write(make_request())
+        status = await _read_response(reader)
+        result.latencies.append(time.perf_counter() - started)
+        result.statuses[status] += 1
+        idle.append((reader, writer))
+
+    started = time.perf_counter()
+    sent = 0
+    while (elapsed := time.perf_counter() - started) < seconds:
+        due = int(elapsed * rate_per_s) - sent
+        for _ in range(due):
+            if opened - len(idle) >= max_connections:
+                result.statuses[0] += 1  # not sent: every connection was waiting
+            else:
+                task = asyncio.create_task(one())
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+            sent += 1
+        await asyncio.sleep(0.001)
+    await asyncio.gather(*tasks, return_exceptions=True)
+    result.seconds = time.perf_counter() - started
+    for _, writer in idle:
+        writer.close()
+    return result
+
+
+def run_open_loop(port: int, rate_per_s: float, seconds: float,
+                  make_request: Callable[[], bytes], max_connections: int = 1000) -> LoadResult:
+    """Send `rate_per_s` requests a second whatever the answers, as real traffic does.
+
+    Status 0 counts requests that could not be sent because `max_connections` were busy.
+    """
+    try:
+        import uvloop
+        runner = uvloop.run
+    except ImportError:
+        runner = asyncio.run
+    return runner(_open_loop(port, rate_per_s, seconds, make_request, max_connections))

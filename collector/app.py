@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CollectorRegistry, disable_created_metrics
 
 from collector.acknowledge import SHAPE_TAGS
+from collector.admission import InFlightLimit
 from collector.checkpoints import WalCheckpointer
 from collector.deps import IngestContext
 from collector.ingest import Ingest
@@ -111,6 +112,10 @@ def create_app(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type"], max_age=600,
         )
+    app.add_middleware(
+        InFlightLimit, limit=settings.max_requests_in_progress,
+        on_refuse=instruments["valuewatch_ingest_overload_total"].labels(reason="in_progress"),
+    )
     app.add_middleware(SecurityHeaders)
     return app
 
@@ -130,10 +135,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:
         overload.labels(reason="database").inc()
         log.warning("database write failed: %s", exc)
-        return JSONResponse(
-            {"detail": "database unavailable; nothing was stored, retry later"}, 503,
-            headers={"Retry-After": "5"},
-        )
+        return JSONResponse({"detail": exc.client_message}, 503, headers={"Retry-After": "5"})
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -35,12 +35,15 @@ class WalCheckpointer:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            await run_in_threadpool(self._store.checkpoint)
+            await self._checkpoint()
 
     async def _run(self) -> None:
         while True:
             await asyncio.sleep(self._interval_s)
-            try:
-                await run_in_threadpool(self._store.checkpoint)
-            except Exception as exc:  # noqa: BLE001 - the next checkpoint will try again
-                log.warning("WAL checkpoint failed: %s", str(exc).splitlines()[0])
+            await self._checkpoint()
+
+    async def _checkpoint(self) -> None:
+        try:
+            await run_in_threadpool(self._store.checkpoint)
+        except Exception as exc:  # noqa: BLE001 - the WAL stays valid; the next one retries
+            log.warning("WAL checkpoint failed: %s", str(exc).splitlines()[0])

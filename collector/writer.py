@@ -23,7 +23,33 @@ class Overloaded(Exception):
 
 
 class StoreUnavailable(Exception):
-    """The database refused or failed the commit: the client should retry later."""
+    """The database refused or failed the commit: the client should retry later.
+
+    `reason` is safe to show a client; the driver's own message is for the log only.
+    """
+
+    REASONS = (
+        ("disk is full", "database or disk full"),
+        ("readonly database", "database is read-only"),
+        ("read-only", "database is read-only"),
+        ("connection", "database unreachable"),
+        ("could not connect", "database unreachable"),
+        ("server closed", "database unreachable"),
+        ("terminating", "database unreachable"),
+        ("database is locked", "database busy"),
+    )
+
+    def __init__(self, driver_message: str) -> None:
+        super().__init__(driver_message)
+        lowered = driver_message.lower()
+        self.reason = next(
+            (reason for needle, reason in self.REASONS if needle in lowered), "write failed"
+        )
+
+    @property
+    def client_message(self) -> str:
+        """What the client is told: the reason, and that nothing of the request was kept."""
+        return f"database unavailable ({self.reason}); nothing was stored, retry later"
 
 
 @dataclass

@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = 5 * 1024 * 1024
     max_records_per_request: int = 5000
     max_queue_rows: int = 50_000
+    max_requests_in_progress: int = Field(default=64, ge=1)  # ingest POSTs; more get 503
     max_batch_rows: int = 10_000
     max_clock_skew_s: float = 300.0
     max_record_age_days: int = 400

@@ -172,7 +172,8 @@ def _overloaded(exc: Exception, ingest: Ingest, encoding: Encoding) -> Response:
     if isinstance(exc, Overloaded):
         reason, message = "queue_full", f"overloaded: {exc}; retry later"
     else:
-        reason, message = "database", "database unavailable; nothing was stored, retry later"
+        reason = "database"
+        message = exc.client_message if isinstance(exc, StoreUnavailable) else str(exc)
         log.warning("database write failed: %s", exc)
     ingest.instruments["valuewatch_ingest_overload_total"].labels(reason=reason).inc()
     return error_answer(503, message, encoding, retry_after_s=RETRY_AFTER_S[reason])

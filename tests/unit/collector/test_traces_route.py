@@ -320,7 +320,9 @@ def test_a_failing_database_answers_503_with_retry_after(
 
     assert response.status_code == 503
     assert response.headers["retry-after"] == "5"
-    assert error_message(response) == "database unavailable; nothing was stored, retry later"
+    assert error_message(response) == (
+        "database unavailable (write failed); nothing was stored, retry later"
+    )
     overload = {"reason": "database"}
     assert registry.get_sample_value("valuewatch_ingest_overload_total", overload) == 1.0
 

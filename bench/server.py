@@ -1,0 +1,52 @@
+"""A `valuewatch serve` process for the benches: start it, make keys, stop or kill it."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(args: list[str], env: dict[str, str], port: int,
+          ready_path: str = "/docs") -> subprocess.Popen[bytes]:
+    """Start `args` and wait until it answers on `port`."""
+    process = subprocess.Popen(args, env=os.environ | env, cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(300):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}{ready_path}", timeout=1)
+            return process
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{args} did not start")
+
+
+def serve(database_url: str, port: int, **env: str) -> subprocess.Popen[bytes]:
+    """`valuewatch serve` on `database_url`, with VALUEWATCH_* settings from `env`."""
+    settings = {f"VALUEWATCH_{name.upper()}": value for name, value in env.items()}
+    return start([sys.executable, "-m", "valuewatch", "serve", "--port", str(port),
+                  "--log-level", "warning"],
+                 {"VALUEWATCH_DATABASE_URL": database_url} | settings, port, "/healthz")
+
+
+def create_key(database_url: str, scope: str) -> str:
+    """A new key, made through the CLI."""
+    out = subprocess.run(
+        [sys.executable, "-m", "valuewatch", "keys", "create", "--name", f"bench-{scope}",
+         "--scope", scope],
+        env=os.environ | {"VALUEWATCH_DATABASE_URL": database_url}, cwd=ROOT,
+        capture_output=True, text=True, check=True,
+    )
+    return out.stdout.strip().splitlines()[-1]
