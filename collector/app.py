@@ -22,11 +22,15 @@ from collector.rate_limit import RateLimiter
 from collector.resources import ResourceSampler
 from collector.routes import (
     accuracy,
+    alertmanager,
+    assessments,
     evaluations,
     feedback,
     health,
     inferences,
+    kpis,
     outcomes,
+    reports,
     traces,
 )
 from collector.security_headers import SecurityHeaders
@@ -104,7 +108,8 @@ def create_app(
     app.state.instruments = instruments
     app.state.keyring = KeyRing(store)
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
-    for module in (inferences, feedback, accuracy, outcomes, traces, evaluations, health):
+    for module in (inferences, feedback, accuracy, outcomes, traces, evaluations, health,
+                   kpis, reports, assessments, alertmanager):
         app.include_router(module.router)
     _add_error_handlers(app)
     if settings.cors_origins:

@@ -13,6 +13,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from evaluators.kpi_export import kpi_samples
 from evaluators.results import EVALUATION_RESULTS
 from evaluators.run_state import last_successes
 from metrics.catalog import CATALOG, MetricSpec
@@ -70,11 +71,14 @@ class EvaluationCollector(Collector):
         try:
             rows = latest_results(self._store)
             successes = last_successes(self._store)
+            kpis = kpi_samples(self._store)
         except SQLAlchemyError as exc:
             log.warning("evaluator metrics unavailable: %s", str(exc).splitlines()[0])
-            rows, successes = [], {}
+            rows, successes, kpis = [], {}, []
         for row in rows:
             _add_result(families, row)
+        for name, labels, value in kpis:
+            families[name].add_metric(labels, value)
         for job, at in sorted(successes.items()):
             families["valuewatch_evaluator_last_success_timestamp_seconds"].add_metric(
                 [job], at.timestamp()

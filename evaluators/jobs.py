@@ -11,11 +11,14 @@ from evaluators.accuracy import evaluate_accuracy
 from evaluators.drift import evaluate_drift
 from evaluators.drift_config import baseline_window, drift_overrides
 from evaluators.feedback import evaluate_feedback
+from evaluators.kpi_job import evaluate_kpis
+from evaluators.report.job import evaluate_report
 from evaluators.retention import delete_rolled_up
 from evaluators.rollup import earliest_raw_record, roll_up_day
 from evaluators.windows import Window
 from metrics.settings import Settings
 from metrics.store import Store
+from metrics.value_config import load_value_config
 
 DAY = timedelta(days=1)
 Evaluate = Callable[[Store, Connection, Window], int]
@@ -40,8 +43,10 @@ class Job:
 
 
 def build_jobs(settings: Settings) -> tuple[Job, ...]:
-    """Every job, configured; raises ValueError on a bad drift configuration."""
+    """Every job, configured; raises ValueError on a bad drift or value configuration."""
     s = settings
+    value = load_value_config(s.value_config)
+    kpis = timedelta(seconds=s.kpi_interval_s)
     lateness = timedelta(seconds=s.evaluation_lateness_s)
     drift = timedelta(seconds=s.drift_interval_s)
     accuracy = timedelta(seconds=s.accuracy_interval_s)
@@ -61,6 +66,10 @@ def build_jobs(settings: Settings) -> tuple[Job, ...]:
         # The latest day's cutoff covers every older day, so one window is enough.
         Job("retention", timedelta(seconds=s.retention_interval_s), DAY, DAY, lateness, 1,
             partial(delete_rolled_up, retention_days=s.retention_days)),
+        # Each run recomputes the month to date, so only the latest window matters.
+        Job("kpis", kpis, kpis, kpis, lateness, 1, partial(evaluate_kpis, config=value)),
+        Job("report", timedelta(seconds=s.report_interval_s), DAY, DAY, lateness, 1,
+            partial(evaluate_report, config=value, report_dir=s.report_dir)),
     )
 
 

@@ -44,17 +44,23 @@ def roll_up_day(store: Store, connection: Connection, day: Window) -> int:
     Rolling up a day twice changes nothing: rows already stored are kept. Records that
     arrive for a day after it was rolled up are not in its aggregates.
     """
-    writes: list[tuple[Any, list[dict[str, Any]]]] = [
+    writes = daily_aggregates(connection, day)
+    rows = sum(insert_new(connection, model.__table__, found) for model, found in writes)
+    marker = {"day_start": day.start, "day_end": day.end, "rolled_at": utc_now()}
+    insert_new(connection, RollupDay.__table__, [marker])  # type: ignore[attr-defined]
+    return rows
+
+
+def daily_aggregates(connection: Connection, day: Window) -> list[tuple[Any, list[dict[str, Any]]]]:
+    """Each daily table and the rows `day`'s raw records give it, without storing them:
+    the value KPIs read days not rolled up yet this way."""
+    return [
         (DailyUsage, _usage(connection, day)),
         (DailyFeedback, _feedback_counts(connection, day)),
         (DailyAccuracy, _accuracy_counts(connection, day)),
         (DailyOutcome, _outcome_counts(connection, day)),
         (DailyResource, _resource_counts(connection, day)),
     ]
-    rows = sum(insert_new(connection, model.__table__, found) for model, found in writes)
-    marker = {"day_start": day.start, "day_end": day.end, "rolled_at": utc_now()}
-    insert_new(connection, RollupDay.__table__, [marker])  # type: ignore[attr-defined]
-    return rows
 
 
 def earliest_raw_record(store: Store) -> datetime | None:

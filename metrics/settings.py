@@ -71,6 +71,22 @@ class Settings(BaseSettings):
     drift_overrides: dict[str, DriftOverride] = {}  # e.g. {"latency_s": {"method": "psi"}}
     drift_config: Path | None = None  # YAML: {signal: {method, threshold}}; drift_overrides win
 
+    # Value: KPIs and scorecard (month to date, hourly) and the monthly value report.
+    value_config: Path | None = None  # YAML (see examples/value.yaml); default: the shipped one
+    kpi_interval_s: float = Field(default=3600.0, gt=0)
+    report_interval_s: float = Field(default=86_400.0, gt=0)  # a draft daily, final at month end
+    report_dir: Path = Path("reports")  # where closed months' reports are written
+
+    # SLOs and alerts: `valuewatch alerts build` and `valuewatch dashboards build`.
+    slo_period_days: int = Field(default=30, ge=1)
+    slo_availability_target: float = 0.99  # share of calls that do not fail
+    slo_latency_target: float = 0.95  # share of successful calls under the threshold
+    slo_latency_threshold_s: float = 2.56  # a gen_ai_client_operation_duration_seconds bucket
+    alerts_runbook_url: str = "https://github.com/valuewatch/valuewatch/blob/main/docs/runbook.md"
+    alerts_collector_job: str = "valuewatch"  # Prometheus scrape job names
+    alerts_evaluator_job: str = "valuewatch-evaluator"  # "" when `serve` runs the evaluators
+    alerts_incident_webhook_url: str = "http://valuewatch:8000/api/v1/alertmanager"
+
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> "Settings":
         if self.environment == "production":

@@ -26,6 +26,7 @@ TABLES = (
     "inference", "feedback", "accuracy_sample", "outcome", "api_key", "installation_secret",
     "resource_sample", "evaluation_result", "evaluator_run", "rollup_day", "daily_usage",
     "daily_feedback", "daily_accuracy", "daily_outcome", "daily_resource", "audit_log",
+    "kpi_value", "value_score", "assessment", "incident", "value_report",
 )
 
 
@@ -45,13 +46,15 @@ def postgres_url() -> Iterator[str]:
     except psycopg.OperationalError as exc:
         skip_or_fail(f"no PostgreSQL at {POSTGRES_URL}: {exc}")
     name = f"valuewatch_test_{uuid.uuid4().hex[:8]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
     base, _, _ = POSTGRES_URL.rpartition("/")
     try:
         yield f"{base}/{name}"
     finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+        # A new connection: a test may have restarted the server since.
+        with psycopg.connect(plain, autocommit=True, connect_timeout=10) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 
 import metrics.rollups  # noqa: F401  (registers the daily rollup tables too)
 import metrics.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+import metrics.value_tables  # noqa: F401  (KPIs, scores, assessments, incidents, reports)
 
 connection = context.config.attributes["connection"]
 context.configure(

@@ -1,11 +1,22 @@
-"""Every catalog metric is exported by somebody, and nobody exports a metric the catalog lacks."""
+"""Every catalog metric is exported by somebody, and nobody exports a metric the catalog lacks:
+the collector after an ingest, the evaluators after an evaluation."""
+
+from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
-from prometheus_client import CollectorRegistry
+from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
+from evaluators.exporter import EvaluationCollector
+from evaluators.jobs import build_jobs
+from evaluators.runner import run_job
 from metrics.catalog import CATALOG
-from metrics.tables import Scope
+from metrics.settings import Settings
+from metrics.store import Store
+from metrics.tables import AccuracySample, Feedback, Inference, Scope
+from tests.value_seed import call_row, feedback_row
+
+EVALUATED_HOUR = datetime(2026, 3, 2, 10, tzinfo=UTC)
 
 
 def exposed_names(exposition: str) -> set[str]:
@@ -28,3 +39,41 @@ def test_the_collector_exports_exactly_its_catalog_metrics(
 def test_a_fresh_registry_starts_empty() -> None:
     # Instruments come only from the registry passed to create_app, never a global one.
     assert list(CollectorRegistry().collect()) == []
+
+
+def seed_two_hours(store: Store) -> None:
+    """Calls in two hours with a latency shift; feedback of every kind and grades mostly
+    wrong in the second hour."""
+    hour = timedelta(hours=1)
+    calls = [call_row(i, EVALUATED_HOUR - hour + i * timedelta(minutes=1), latency_s=1.0 + i % 3)
+             for i in range(60)]
+    calls += [call_row(100 + i, EVALUATED_HOUR + i * timedelta(minutes=1), latency_s=4.0 + i % 3)
+              for i in range(60)]
+    current = calls[60:]
+    kinds = [("thumbs", 1.0), ("rating", 5.0), ("score", 0.7)]
+    feedback = [feedback_row(i, call["id"], call["timestamp"], *kinds[i % 3])
+                for i, call in enumerate(current)]
+    graded = [{"id": f"grade-{i}", "inference_id": call["id"], "app": call["app"],
+               "model": call["model"], "task": "qa", "correct": i % 5 == 0, "score": 0.3,
+               "grader": "judge", "timestamp": call["timestamp"]} for i, call in enumerate(current)]
+    store.insert_new([(Inference.__table__, calls), (Feedback.__table__, feedback),  # type: ignore[attr-defined]
+                      (AccuracySample.__table__, graded)])  # type: ignore[attr-defined]
+
+
+def test_the_evaluators_export_exactly_their_catalog_metrics_after_an_evaluation(
+    store: Store, settings: Settings
+) -> None:
+    seed_two_hours(store)
+    for job in build_jobs(settings):
+        if job.name in ("drift", "accuracy", "feedback", "kpis"):
+            run_job(store, job, EVALUATED_HOUR + timedelta(hours=1, minutes=5))
+    registry = CollectorRegistry()
+    registry.register(EvaluationCollector(store))
+
+    with_samples = {
+        family.name for family in text_string_to_metric_families(
+            generate_latest(registry).decode()) if family.samples
+    }
+
+    declared = {spec.name for spec in CATALOG if spec.exported_by == "evaluator"}
+    assert with_samples == declared

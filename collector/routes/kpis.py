@@ -1,0 +1,43 @@
+"""GET /api/v1/kpis: the stored scorecard of a month."""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+from pydantic import BaseModel
+
+from collector.deps import ReadKey, StoreDep
+from metrics.types import utc_now
+from metrics.value_periods import MONTH_FORMAT, Month
+from metrics.value_scorecard import KpiResult, load_scorecard
+
+router = APIRouter(prefix="/api/v1/kpis", tags=["kpis"])
+
+
+class ScorecardPublic(BaseModel):
+    """A month's KPIs and value scores; `scores["overall"]` is the weighted total."""
+
+    period: str
+    through: datetime
+    final: bool
+    scores: dict[str, float | None]
+    kpis: list[KpiResult]
+
+
+@router.get("", dependencies=[ReadKey])
+def get_kpis(
+    store: StoreDep,
+    period: Annotated[str | None, Query(pattern=MONTH_FORMAT.pattern,
+                                        description="YYYY-MM; default: this month")] = None,
+) -> ScorecardPublic:
+    """The KPIs and scores stored for `period` (this month to date by default)."""
+    month = Month.parse(period) if period else Month.containing(utc_now())
+    with store.engine.connect() as connection:
+        card = load_scorecard(connection, month)
+    if card is None:
+        raise HTTPException(404, f"no KPIs computed for {month}: the kpis job computes the "
+                                 "month to date every hour (valuewatch evaluate --once --job kpis)")
+    return ScorecardPublic(
+        period=str(month), through=card.through, final=card.final, scores=card.scores,
+        kpis=list(card.kpis),
+    )
