@@ -1,13 +1,16 @@
-"""The `valuewatch` command: serve, evaluate, keys."""
+"""The `valuewatch` command: serve, evaluate, keys, report, export."""
 
 import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from metrics.settings import Settings
 from metrics.store import Store
 from metrics.tables import Scope
+from valuewatch.build_commands import BUILD_COMMANDS, add_build_commands, run_build_command
+from valuewatch.value_commands import VALUE_COMMANDS, add_value_commands, run_value_command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser(
         "evaluate", help="run the scheduled evaluators (drift, accuracy, feedback, rollup, "
-        "retention), serving their /metrics"
+        "retention, kpis, report), serving their /metrics"
     )
     evaluate.add_argument("--job", help="only this job (default: all)")
     evaluate.add_argument("--once", action="store_true", help="run the jobs now and exit")
@@ -40,6 +43,16 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = key_commands.add_parser("revoke", help="revoke every live key of a name")
     revoke.add_argument("--name", required=True)
     key_commands.add_parser("list", help="list keys (never the keys themselves)")
+    add_value_commands(commands)
+    add_build_commands(commands)
+
+    demo = commands.add_parser("demo", help="a first look: a service with weeks of traffic, "
+                               "evaluated, with dashboards, alerts and a value report")
+    demo.add_argument("--out", type=Path, default=Path("valuewatch-demo"),
+                      help="where the dashboards, alerts and report go")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--days", type=int, default=42, help="days of traffic to send")
+    demo.add_argument("--no-wait", action="store_true", help="stop once everything is written")
     return parser
 
 
@@ -47,12 +60,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
     settings = Settings()
+    if args.command in BUILD_COMMANDS:  # generators: no database needed
+        return run_build_command(settings, args)
+    if args.command == "demo":  # its own temporary database
+        from valuewatch.demo import run_demo
+
+        return run_demo(args.out, port=args.port, days=args.days, wait=not args.no_wait)
     store = Store.open(settings.database_url)
     store.migrate()
     if args.command == "serve":
         return _serve(settings, store, args)
     if args.command == "evaluate":
         return _evaluate(settings, store, args)
+    if args.command in VALUE_COMMANDS:
+        return run_value_command(settings, store, args)
     return _keys(store, args)
 
 

@@ -1,0 +1,40 @@
+"""Multiwindow, multi-burn-rate alerts on the SLO recording rules (SRE workbook, Sloth)."""
+
+from alerts.rules import AlertRule, RuleGroup, alert
+from metrics.queries import error_budget, promql
+from metrics.slo import BURN_RATE_ALERTS, SLO, BurnRateAlert
+
+
+def burn_rate_alert(slo: SLO, burn: BurnRateAlert, period_days: int) -> AlertRule:
+    """Fires while either window pair of `burn` burns the SLO's budget too fast."""
+    pairs = burn.windows
+    factors = [pair.factor(period_days) for pair in pairs]
+    conditions = [
+        error_budget.windows_burning(slo.kind, pair.long, pair.short, factor, slo.error_budget)
+        for pair, factor in zip(pairs, factors, strict=True)
+    ]
+    speed = "fast" if burn.name_suffix == "FastBurn" else "steadily"
+    rates = " or ".join(f"{f:g}x ({pair.long} and {pair.short})"
+                        for pair, f in zip(pairs, factors, strict=True))
+    lasts = " or ".join(_lasts(period_days / f) for f in factors)
+    return alert(
+        f"{slo.title}{burn.name_suffix}", burn.severity, promql.any_of(*conditions),
+        summary=f"{{{{ $labels.app }}}} is burning its {slo.kind} error budget {speed}.",
+        description=(
+            f"{{{{ $value | humanizePercentage }}}} of {{{{ $labels.app }}}}'s calls were bad "
+            f"over the last {' / '.join(p.short for p in pairs)}; the objective is "
+            f"{slo.describe()} over {period_days} days. At {rates} the error budget is gone "
+            f"in {lasts}."
+        ),
+    )
+
+
+def burn_rate_group(slos: tuple[SLO, ...], period_days: int) -> RuleGroup:
+    """A page and a ticket alert per SLO."""
+    return RuleGroup("valuewatch-slo-alerts", tuple(
+        burn_rate_alert(slo, burn, period_days) for slo in slos for burn in BURN_RATE_ALERTS
+    ))
+
+
+def _lasts(days: float) -> str:
+    return f"{days * 24:.0f} hours" if days < 1 else f"{days:.3g} days"

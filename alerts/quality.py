@@ -1,0 +1,39 @@
+"""Alerts on what the model does for users: drift, accuracy, feedback and cost."""
+
+from alerts.rules import RuleGroup, alert
+from metrics.conventions import TICKET
+from metrics.monitoring import MonitoringConfig
+from metrics.queries import calls, quality
+
+CALL = "{{ $labels.app }} / {{ $labels.gen_ai_response_model }}"
+
+
+def quality_group(config: MonitoringConfig) -> RuleGroup:
+    """Drift, accuracy under target, fewer thumbs up, and a cost spike."""
+    limits = config.thresholds
+    target = f"{config.accuracy_target * 100:.10g}%"
+    factor, floor = limits.cost_spike_factor, limits.cost_spike_min_usd_per_hour
+    return RuleGroup("valuewatch-quality", (
+        alert("DriftDetected", TICKET, quality.drift_detected(),
+              summary=f"{{{{ $labels.signal }}}} of {CALL} drifted in the latest window.",
+              description="The {{ $labels.method }} drift test found {{ $labels.signal }} in "
+              "the latest window different from its reference window beyond the method's "
+              "threshold. The Quality and drift dashboard shows the measure against it."),
+        alert("AccuracyBelowTarget", TICKET, quality.accuracy_below(config.accuracy_target),
+              for_="10m",
+              summary=f"{CALL} answers {{{{ $labels.task }}}} below the {target} accuracy target.",
+              description="Even the upper bound of the 95% interval of the share of graded "
+              "samples answered correctly is {{ $value | humanizePercentage }}, under the "
+              f"{target} target (VALUEWATCH_ACCURACY_TARGET)."),
+        alert("ThumbsUpDropped", TICKET, quality.thumbs_up_dropped(limits.thumbs_up_drop),
+              for_="30m",
+              summary=f"Users of {CALL} give fewer thumbs up than over the last 7 days.",
+              description="The upper bound of the thumbs-up ratio's 95% interval is "
+              "{{ $value | humanizePercentage }}, more than "
+              f"{limits.thumbs_up_drop * 100:.10g}% below its 7-day mean."),
+        alert("CostSpike", TICKET, calls.cost_spike(factor, floor), for_="30m",
+              summary="{{ $labels.app }} spends {{ $value | humanize }} USD an hour, over "
+              f"{factor:g} times the same hour last week.",
+              description=f"Cost over the last hour is more than {factor:g} times the cost of "
+              f"the same hour a week ago and above {floor:g} USD an hour."),
+    ))

@@ -1,0 +1,106 @@
+"""Quality and drift: accuracy and user feedback with their 95% intervals, and drift per
+signal against the threshold each method holds it to."""
+
+from collections.abc import Callable
+
+from grafanalib.core import Dashboard, Panel
+
+from dashboards.panels import Query, Section, generated_dashboard, stat, timeseries, value_text
+from dashboards.variables import app_and_model, label_variable
+from metrics.monitoring import MonitoringConfig
+from metrics.queries import quality
+from metrics.queries.promql import APP_SELECTED, CALLS_SELECTED, RATE_INTERVAL, label_values
+
+CALL = "{{app}} / {{gen_ai_response_model}}"
+TASK = f"{CALL} {{{{task}}}}"
+SIGNAL = 'signal=~"$signal"'
+NOT_EVALUATED = "no result yet: the evaluator has no closed window with samples"
+Estimate = Callable[..., str]  # (bound, *matchers) -> query
+
+
+def interval_queries(estimate: Estimate, legend: str) -> list[Query]:
+    """An estimate, then the lower and upper bounds of its 95% interval."""
+    return [
+        Query(estimate(bound, CALLS_SELECTED), f"{legend} {bound.strip('_')}".rstrip())
+        for bound in quality.BOUNDS
+    ]
+
+
+def estimate_panel(title: str, queries: list[Query], description: str,
+                   target: float | None = None) -> Panel:
+    """A ratio with its interval dashed around it, and its target as a line."""
+    thresholds = (("red", None), ("green", target)) if target is not None else ()
+    return timeseries(title, "percentunit", queries, description=description,
+                      thresholds=thresholds, dashed=(1, 2), no_value=NOT_EVALUATED)
+
+
+def accuracy(config: MonitoringConfig) -> Section:
+    """Graded samples: share correct and mean score, with intervals."""
+    return Section("Accuracy (graded samples)", [
+        (estimate_panel("Share answered correctly, with 95% interval",
+                        interval_queries(quality.accuracy, TASK),
+                        "Latest window of graded samples, per task (Wilson interval). The "
+                        "accuracy alert fires when even the upper bound is under the line.",
+                        config.accuracy_target), 9),
+        (estimate_panel("Mean grader score, with 95% interval",
+                        interval_queries(quality.accuracy_score, TASK),
+                        "Mean of graders' 0-1 scores in the latest window (t interval)."), 9),
+        (timeseries("Graded samples per second", "suffix: samples/s",
+                    [Query(quality.graded_samples_rate(CALLS_SELECTED, window=RATE_INTERVAL),
+                           "correct={{correct}}")],
+                    description="Graded samples received, right and wrong."), 6),
+    ])
+
+
+def feedback(config: MonitoringConfig) -> Section:
+    """Thumbs up, CSAT and how much feedback arrives."""
+    drop = config.thresholds.thumbs_up_drop
+    return Section("User feedback", [
+        (estimate_panel("Thumbs-up ratio, with 95% interval and 7-day mean", [
+            *interval_queries(quality.thumbs_up, CALL),
+            Query(quality.thumbs_up_week(CALLS_SELECTED), f"{CALL} 7-day mean"),
+        ], f"Latest window against the 7-day mean; the alert fires when the upper bound is "
+           f"{drop * 100:g}% under the mean."), 12),
+        (estimate_panel("CSAT (ratings of 4 or 5), with 95% interval",
+                        interval_queries(quality.csat, CALL),
+                        "Share of 1-5 ratings that are 4 or 5 in the latest window."), 12),
+        (timeseries("Mean rating, with 95% interval", "suffix: / 5",
+                    interval_queries(quality.rating_mean, CALL),
+                    description="Mean of 1-5 ratings in the latest window (t interval).",
+                    dashed=(1, 2), no_value=NOT_EVALUATED), 12),
+        (timeseries("Feedback per second", "suffix: events/s",
+                    [Query(quality.feedback_rate(APP_SELECTED, window=RATE_INTERVAL),
+                           "{{kind}} {{sentiment}}")],
+                    description="Feedback received by kind and sentiment, under the app "
+                    "the client named with it."), 12),
+    ])
+
+
+def drift() -> Section:
+    """Per signal: the measure against its threshold, and whether it drifted."""
+    selected = (CALLS_SELECTED, SIGNAL)
+    return Section("Drift (latest window against its reference)", [
+        (stat("Drifted in the latest window", "bool_yes_no",
+              [Query(quality.drift_by_signal(CALLS_SELECTED), "{{signal}}")],
+              description="Per signal, whether any selected app and model drifted.",
+              thresholds=(("green", None), ("red", 1.0)),
+              mappings=(value_text(0, "stable", "green"), value_text(1, "drift", "red")),
+              no_value=NOT_EVALUATED), 24),
+        (timeseries("Drift of $signal against its threshold", "short", [
+            Query(quality.drift_measure(*selected), f"{CALL} {{{{method}}}}"),
+            Query(quality.drift_threshold(*selected), f"{CALL} {{{{method}}}} threshold"),
+        ], description="p-value for the hypothesis tests (ks, chi_squared, z_test: drift when "
+           "below the dashed threshold); distance for the others (drift when above).",
+            dashed=(1,), no_value=NOT_EVALUATED, repeat="signal"), 8),
+    ])
+
+
+def quality_dashboard(config: MonitoringConfig) -> Dashboard:
+    """The quality and drift dashboard."""
+    signal = label_variable("signal", "Drift signal", label_values(
+        quality.DRIFT_SCORE, "signal", CALLS_SELECTED))
+    return generated_dashboard(
+        "Quality and drift", "quality-drift",
+        "Are answers still right, and do users still like them?",
+        [*app_and_model(), signal], accuracy(config), feedback(config), drift(),
+    )

@@ -1,0 +1,58 @@
+"""Queries over the SLO recording rules: error ratios, budgets, burn rates."""
+
+from metrics.conventions import (
+    SLO_BUDGET_REMAINING,
+    SLO_CURRENT_BURN_RATE,
+    SLO_LABEL,
+    sli_error_ratio,
+)
+from metrics.queries.promql import equals, series
+from metrics.slo import SHORTEST_WINDOW
+
+
+def slo_series(name: str, slo: str, *matchers: str) -> str:
+    """A recording rule's series for one SLO."""
+    return series(name, equals(SLO_LABEL, slo), *matchers)
+
+
+def sli_over_period(slo: str, period: str) -> str:
+    """The period's error ratio: the mean of the shortest window's ratio, as Sloth does."""
+    return f"avg_over_time({slo_series(sli_error_ratio(SHORTEST_WINDOW), slo)}[{period}])"
+
+
+def constant(value: float) -> str:
+    """A number as a one-series vector, for an SLO's metadata rules."""
+    return f"vector({value:g})"
+
+
+def burn_rate(error_ratio_rule: str, budget_rule: str, slo: str) -> str:
+    """How many times faster than sustainable an SLO's error budget is burning."""
+    return (f"{slo_series(error_ratio_rule, slo)}\n/ on ({SLO_LABEL}) group_left\n"
+            f"{slo_series(budget_rule, slo)}")
+
+
+def budget_remaining(period_burn_rate_rule: str, slo: str) -> str:
+    """Share of the period's error budget not yet spent (negative once overspent)."""
+    return f"1 - {slo_series(period_burn_rate_rule, slo)}"
+
+
+def windows_burning(slo: str, long: str, short: str, factor: float, budget: float) -> str:
+    """Alert: where both windows burn faster than `factor`, the short window's ratio."""
+    limit = f"({factor:g} * {budget:g})"
+    return (f"{slo_series(sli_error_ratio(short), slo)} > {limit}\nand\n"
+            f"{slo_series(sli_error_ratio(long), slo)} > {limit}")
+
+
+def attainment(period_days: int, *matchers: str) -> str:
+    """Share of good calls over the SLO period, per app and SLO."""
+    return f"1 - {series(sli_error_ratio(f'{period_days}d'), *matchers)}"
+
+
+def budget_left(*matchers: str) -> str:
+    """Share of each SLO's error budget left in the period, per app."""
+    return series(SLO_BUDGET_REMAINING, *matchers)
+
+
+def current_burn_rate(*matchers: str) -> str:
+    """Each SLO's burn rate over the shortest window, per app."""
+    return series(SLO_CURRENT_BURN_RATE, *matchers)

@@ -1,0 +1,92 @@
+"""Service level objectives and the multiwindow, multi-burn-rate alerts held to them.
+
+The windows are the Google SRE workbook's (chapter 5, "Alerting on SLOs"), as Sloth
+generates them: page when 2% of the period's error budget burns within an hour or 5%
+within six hours; open a ticket when 10% burns within a day or within three days. Each
+long window is paired with a short one (1/12 of it) so an alert stops soon after the
+burning does. Over a 30-day period the burn-rate factors are 14.4, 6, 3 and 1.
+"""
+
+from dataclasses import dataclass
+from typing import Literal
+
+from metrics.conventions import PAGE, TICKET
+
+SLOKind = Literal["availability", "latency"]
+_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800, "y": 31_536_000}
+
+
+def duration_seconds(duration: str) -> float:
+    """Seconds in a Prometheus duration with one unit, such as `30m` or `3d`."""
+    unit = duration.lstrip("0123456789")
+    return int(duration.removesuffix(unit)) * _SECONDS[unit]
+
+
+@dataclass(frozen=True)
+class BurnRateWindow:
+    """A long window and its short twin; both must burn faster than `budget_percent`
+    of the period's budget per `long` window for the alert to fire."""
+
+    long: str
+    short: str
+    budget_percent: int
+
+    def factor(self, period_days: int) -> float:
+        """The burn rate (multiple of the sustainable error ratio) this window alerts on."""
+        hours = duration_seconds(self.long) / 3600
+        return self.budget_percent * period_days * 24 / (100 * hours)
+
+
+@dataclass(frozen=True)
+class BurnRateAlert:
+    """One alert per SLO: fires when either of its two window pairs burns too fast."""
+
+    severity: str
+    name_suffix: str  # the alert is <prefix><SLO><suffix>
+    windows: tuple[BurnRateWindow, BurnRateWindow]
+
+
+BURN_RATE_ALERTS = (
+    BurnRateAlert(
+        PAGE, "FastBurn", (BurnRateWindow("1h", "5m", 2), BurnRateWindow("6h", "30m", 5))
+    ),
+    BurnRateAlert(
+        TICKET, "SlowBurn", (BurnRateWindow("1d", "2h", 10), BurnRateWindow("3d", "6h", 10))
+    ),
+)
+
+
+def sli_windows() -> tuple[str, ...]:
+    """Every window an SLI is recorded over for the alerts, shortest first."""
+    windows = {w for alert in BURN_RATE_ALERTS for pair in alert.windows
+               for w in (pair.long, pair.short)}
+    return tuple(sorted(windows, key=duration_seconds))
+
+
+SHORTEST_WINDOW = sli_windows()[0]
+
+
+@dataclass(frozen=True)
+class SLO:
+    """An objective on the share of good LLM calls, per app, over `period_days`."""
+
+    kind: SLOKind
+    objective: float  # e.g. 0.99: 99% of calls are good
+    latency_threshold_s: float | None = None  # latency: a call is good under this
+
+    @property
+    def error_budget(self) -> float:
+        """The share of calls that may be bad, e.g. 0.01 for a 99% objective."""
+        return round(1 - self.objective, 12)
+
+    @property
+    def title(self) -> str:
+        """The SLO's name as alert names spell it (`Availability`, `Latency`)."""
+        return self.kind.capitalize()
+
+    def describe(self) -> str:
+        """The objective in words, e.g. `99% of calls do not fail`."""
+        share = f"{self.objective * 100:.10g}%"
+        if self.latency_threshold_s is not None:
+            return f"{share} of successful calls take under {self.latency_threshold_s:g} s"
+        return f"{share} of calls do not fail"
