@@ -1,0 +1,157 @@
+"""`valuewatch demo`: a newcomer's first look, on a temporary SQLite file.
+
+It starts the service, sends six weeks of traffic for two apps and three models (with
+feedback, graded samples and outcomes; half way a drift and a burst of errors), runs the
+evaluators, writes the dashboards, the alert rules and last month's value report, and
+says what to open.
+"""
+
+import sys
+import tempfile
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import uvicorn
+
+from alerts.pipeline import alert_files
+from collector.keys import create_key
+from dashboards.build import dashboard_files
+from evaluators.jobs import build_jobs
+from evaluators.report.build import build_report
+from evaluators.report.render import render
+from evaluators.runner import run_job
+from metrics.settings import Settings
+from metrics.store import Store
+from metrics.tables import Scope
+from metrics.types import utc_now
+from metrics.value_config import load_value_config
+from metrics.value_periods import Month
+from valuewatch.build_commands import write_files
+from valuewatch.demo_traffic import generate
+from valuewatch.serve import build_app
+
+DAY_S = 86_400.0
+DEMO_VALUE_CONFIG = Path(__file__).with_name("demo_value.yaml")
+ASSESSMENTS = (
+    ("strategic_fit", 78, "Support automation is in this year's plan; code review is not yet."),
+    ("social_evaluation", 72, "No complaints about tone; two about wrong refund policy."),
+    ("employee_experience", 81, "Agents say the drafts save them the dull tickets."),
+)
+JOB_ORDER = ("rollup", "drift", "accuracy", "feedback", "kpis")
+
+
+def demo_settings(database_url: str, days: int) -> Settings:
+    """Daily windows over the whole history, so weeks are evaluated in seconds."""
+    return Settings(
+        database_url=database_url, value_config=DEMO_VALUE_CONFIG, scheduler_enabled=False,
+        rate_limit_per_s=0,
+        drift_interval_s=DAY_S, accuracy_interval_s=DAY_S, accuracy_window_s=DAY_S,
+        feedback_interval_s=DAY_S, feedback_window_s=DAY_S, catch_up_windows=days + 2,
+        resource_sample_interval_s=1.0, resource_persist_interval_s=5.0,
+    )
+
+
+def run_demo(out: Path, *, port: int, days: int = 42, wait: bool = True) -> int:
+    """Run the whole demo; with `wait`, keep the service up until Ctrl+C."""
+    started = time.monotonic()
+    out.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="valuewatch-demo-"))
+    settings = demo_settings(f"sqlite:///{folder / 'demo.db'}", days)
+    store = Store.open(settings.database_url)
+    store.migrate()
+    key = create_key(store, name="demo", scope=Scope.admin, actor="demo")
+    server = uvicorn.Server(uvicorn.Config(build_app(settings), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{port}"
+    say(f"valuewatch is running on {base} (database {folder / 'demo.db'})")
+
+    send_traffic(base, key, days)
+    evaluate(store, settings)
+    month = Month.parse(previous_month())
+    files = write_outputs(out, settings, store, month)
+    say(f"\ndone in {time.monotonic() - started:.0f} s. Open:")
+    say(f"  API docs           {base}/docs")
+    say(f"  Prometheus metrics {base}/metrics")
+    say(f"  value report       {files['report']}")
+    say(f"  dashboards         {out / 'dashboards'}  (import into Grafana)")
+    say(f"  alert rules        {out / 'alerts'}")
+    say(f"  an admin key       {key}")
+    say(f"  the report by API  curl -H 'Authorization: Bearer {key}' "
+        f"'{base}/api/v1/reports/{month}?format=md'")
+    if wait:
+        say("\nPress Ctrl+C to stop the demo service.")
+        try:
+            while thread.is_alive():
+                thread.join(0.5)
+        except KeyboardInterrupt:
+            pass
+    server.should_exit = True
+    thread.join(timeout=30)
+    return 0
+
+
+def send_traffic(base: str, key: str, days: int) -> None:
+    """Post the generated traffic through the public API, with a progress bar."""
+    traffic = generate(days, utc_now())
+    batches = list(traffic.batches())
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"},
+                      timeout=60) as http:
+        for done, (route, records) in enumerate(batches, start=1):
+            answer = http.post(route, json=records)
+            answer.raise_for_status()
+            progress(done, len(batches), f"sending {days} days of traffic")
+        for month in (f"{utc_now():%Y-%m}", previous_month()):
+            assessments = [{"period": month, "name": name, "score": score, "note": note}
+                           for name, score, note in ASSESSMENTS]
+            http.post("/api/v1/assessments", json=assessments).raise_for_status()
+    say(f"  {len(traffic.inferences):,} calls, {len(traffic.feedback):,} feedback, "
+        f"{len(traffic.accuracy):,} graded samples, {len(traffic.outcomes):,} outcomes")
+
+
+def evaluate(store: Store, settings: Settings) -> None:
+    """Run the evaluators over the history just sent."""
+    jobs = {job.name: job for job in build_jobs(settings)}
+    for done, name in enumerate(JOB_ORDER, start=1):
+        run = run_job(store, jobs[name])
+        progress(done, len(JOB_ORDER), f"evaluating: {name} ({len(run.windows)} windows)")
+
+
+def write_outputs(out: Path, settings: Settings, store: Store, month: Month) -> dict[str, Path]:
+    """Dashboards, alert rules and last month's value report, into `out`."""
+    write_files(dashboard_files(settings), out / "dashboards")
+    write_files(alert_files(settings), out / "alerts")
+    config = load_value_config(settings.value_config)
+    with store.engine.begin() as connection:
+        report = build_report(connection, config, month, now=utc_now())
+    written: dict[str, Path] = {}
+    for fmt, (_, content) in render(report, ("html", "md")).items():
+        path = out / f"value-report-{month}.{fmt}"
+        path.write_bytes(content)
+        written.setdefault("report", path)
+    return written
+
+
+def previous_month() -> str:
+    """Last month, as YYYY-MM."""
+    return f"{(utc_now().replace(day=1) - timedelta(days=1)):%Y-%m}"
+
+
+def progress(done: int, total: int, label: str) -> None:
+    """A one-line progress bar on stderr."""
+    width = 30
+    filled = int(width * done / total)
+    bar = "#" * filled + "-" * (width - filled)
+    end = "\n" if done == total else ""
+    print(f"\r  [{bar}] {done}/{total} {label:<50}", end=end, file=sys.stderr, flush=True)
+
+
+def say(text: str) -> None:
+    """A line for the person running the demo."""
+    print(text, flush=True)
