@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Connection, Table, delete, select, text
 
+from metrics.types import as_utc
 from metrics.value_periods import Month
 from metrics.value_score import OVERALL
 from metrics.value_tables import KpiValue, ValueScore
@@ -72,6 +73,13 @@ def save_scorecard(connection: Connection, card: Scorecard, *, at: datetime) -> 
         digest = hashlib.sha256(f"valuewatch scorecard {period}".encode()).digest()
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
                            {"key": int.from_bytes(digest[:8], "big", signed=True)})
+    stored = connection.execute(
+        select(KPI_VALUES.c.through).where(KPI_VALUES.c.period == period).limit(1)
+    ).scalar()
+    if stored is not None and as_utc(stored) > as_utc(card.through):
+        # The report job's card of an open month stops at midnight; the hourly KPI job's
+        # is newer and stays (it is what the KPI gauges show).
+        return 0
     connection.execute(delete(KPI_VALUES).where(KPI_VALUES.c.period == period))
     connection.execute(delete(VALUE_SCORES).where(VALUE_SCORES.c.period == period))
     kpis = [
