@@ -266,7 +266,7 @@ CATALOG: tuple[MetricSpec, ...] = (
     _evaluator_gauge(
         "valuewatch_evaluator_last_success_timestamp_seconds",
         "Unix time at which each scheduled evaluator job last finished without error.",
-        "seconds", ("job",),
+        "seconds", ("evaluator",),
     ),
 )
 

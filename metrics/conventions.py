@@ -27,10 +27,9 @@ SLO_CURRENT_BURN_RATE = "slo:current_burn_rate:ratio"
 SLO_PERIOD_BURN_RATE = "slo:period_burn_rate:ratio"
 SLO_BUDGET_REMAINING = "slo:period_error_budget_remaining:ratio"
 
-# Prometheus renames a scraped label that clashes with a target label: the `job` label of
-# valuewatch_evaluator_last_success_timestamp_seconds is stored as `exported_job` unless
-# the scrape sets honor_labels.
-EVALUATOR_JOB_LABEL = "exported_job"
+# The label naming the job of valuewatch_evaluator_last_success_timestamp_seconds; not
+# `job`, which Prometheus keeps for the scrape job (it would store ours as exported_job).
+EVALUATOR_JOB_LABEL = "evaluator"
 
 PROMETHEUS_DURATION = re.compile(r"^[1-9][0-9]*(ms|s|m|h|d|w|y)$")
 SCRAPE_JOB_NAME = re.compile(r"^[A-Za-z0-9_.:/-]*$")  # no quotes or backslashes in matchers

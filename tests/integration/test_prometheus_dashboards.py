@@ -148,7 +148,7 @@ class SidecarServer(Server):
 def evaluated_jobs(url: str) -> set[str]:
     """The evaluator jobs whose last success Prometheus has scraped."""
     found = query(url, "valuewatch_evaluator_last_success_timestamp_seconds")
-    return {series["metric"]["exported_job"] for series in found}
+    return {series["metric"]["evaluator"] for series in found}
 
 
 def with_variables(expr: str) -> str:

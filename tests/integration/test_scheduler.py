@@ -99,7 +99,7 @@ def test_evaluate_serves_its_own_metrics_and_stops_on_sigterm(tmp_path: Path) ->
     )
     try:
         body = _wait_for(f"http://127.0.0.1:{port}/metrics",
-                         'valuewatch_evaluator_last_success_timestamp_seconds{job="retention"}')
+                         'valuewatch_evaluator_last_success_timestamp_seconds{evaluator="retention"}')
         assert "# TYPE valuewatch_drift_detected gauge" in body
     finally:
         process.send_signal(signal.SIGTERM)
@@ -110,7 +110,7 @@ def test_evaluate_serves_its_own_metrics_and_stops_on_sigterm(tmp_path: Path) ->
 @pytest.mark.slow
 def test_serve_runs_the_scheduler_and_exports_its_results(server: Server) -> None:
     body = _wait_for(f"{server.url}/metrics",
-                     'valuewatch_evaluator_last_success_timestamp_seconds{job="drift"}')
+                     'valuewatch_evaluator_last_success_timestamp_seconds{evaluator="drift"}')
     assert "gen_ai_client_operation_duration_seconds" in body
 
 

@@ -77,7 +77,7 @@ def test_the_latest_results_are_exported_as_gauges(
     samples = {"evaluator": "accuracy", "subject": "qa", "statistic": "correct_ratio"}
     assert value("valuewatch_evaluation_samples", **samples) == 100
     last_drift = registry.get_sample_value(
-        "valuewatch_evaluator_last_success_timestamp_seconds", {"job": "drift"}
+        "valuewatch_evaluator_last_success_timestamp_seconds", {"evaluator": "drift"}
     )
     assert last_drift is not None and last_drift > NOW.timestamp()
 
