@@ -58,8 +58,11 @@ class Clients:
                     return
                 batch = [{"id": f"{self.prefix}-{number}-{batch_number}-{i}", "app": "faults",
                           "model": "gpt-4o-mini", "latency_s": 0.4} for i in range(self.batch)]
+                retry_after = 0.0
                 try:
-                    status = http.post(f"{self.url}/api/v1/inferences", json=batch).status_code
+                    answer = http.post(f"{self.url}/api/v1/inferences", json=batch)
+                    status = answer.status_code
+                    retry_after = float(answer.headers.get("retry-after", 0))
                 except httpx.TransportError:
                     status = 0  # the connection broke: no answer
                 with self._lock:
@@ -70,6 +73,8 @@ class Clients:
                         self.unanswered.append(batch)
                 if status == 0:
                     return
+                # A well-behaved client waits as told before it sends again.
+                self._stop.wait(min(retry_after, 5.0))
 
     def retry(self, url: str) -> None:
         """What a client with retries does: send every unanswered batch until it is stored."""

@@ -13,11 +13,10 @@ from prometheus_client import CollectorRegistry, disable_created_metrics
 
 from collector.acknowledge import SHAPE_TAGS
 from collector.admission import InFlightLimit
-from collector.checkpoints import WalCheckpointer
 from collector.deps import IngestContext
 from collector.ingest import Ingest
-from collector.key_refresh import KeyRefresher
 from collector.keys import KeyRing
+from collector.periodic import Periodic
 from collector.rate_limit import RateLimiter
 from collector.resources import ResourceSampler
 from collector.routes import (
@@ -41,6 +40,7 @@ from metrics.settings import Settings
 from metrics.store import Store
 
 log = logging.getLogger("valuewatch.collector")
+WAL_CHECKPOINT_S = 1.0
 INGEST_KINDS = {
     "/api/v1/inferences": "inference", "/api/v1/feedback": "feedback",
     "/api/v1/accuracy": "accuracy", "/api/v1/outcomes": "outcome",
@@ -77,14 +77,17 @@ def create_app(
         ingest = Ingest(settings, instruments, prices, salt_bytes)
         async with AsyncExitStack() as stack:
             await stack.enter_async_context(
-                KeyRefresher(app.state.keyring, settings.key_refresh_s)
+                Periodic("key reload", app.state.keyring.refresh, settings.key_refresh_s)
             )
             writer = await stack.enter_async_context(BatchWriter(
                 store, instruments,
                 max_queue_rows=settings.max_queue_rows, max_batch_rows=settings.max_batch_rows,
             ))
             app.state.ingest_context = IngestContext(writer, ingest, settings)
-            await stack.enter_async_context(WalCheckpointer(store))
+            if store.dialect == "sqlite":  # WAL checkpoints off the commit path
+                await stack.enter_async_context(
+                    Periodic("WAL checkpoint", store.checkpoint, WAL_CHECKPOINT_S)
+                )
             if settings.resource_sampler_enabled:
                 await stack.enter_async_context(ResourceSampler(
                     store, instruments, interval_s=settings.resource_sample_interval_s,
