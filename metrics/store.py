@@ -1,7 +1,7 @@
 """The database: engine set-up, migrations, and the fast insert path used by ingest."""
 
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -77,10 +77,6 @@ class Store:
             with self.engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
-    def session(self) -> Session:
-        """A new ORM session (not for the ingest hot path)."""
-        return Session(self.engine)
-
     def insert_new(self, batches: Sequence[tuple[Table, list[dict[str, Any]]]]) -> list[set[str]]:
         """Insert every batch in one transaction, skipping ids already stored.
 
@@ -123,10 +119,3 @@ class Store:
                 select(InstallationSecret.value).where(InstallationSecret.name == name)
             )
             return str(stored.scalar_one())
-
-    def existing_ids(self, table: Table, ids: Iterable[str]) -> set[str]:
-        """Which of `ids` are stored in `table`."""
-        wanted = list(ids)
-        with self.engine.connect() as connection:
-            rows = connection.execute(select(table.c.id).where(table.c.id.in_(wanted)))
-            return {row[0] for row in rows}
