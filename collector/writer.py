@@ -111,9 +111,8 @@ class BatchWriter:
         self._wakeup.set()
         return await pending.done
 
-    def _add_queued(self, delta: int) -> None:
-        # The gauge is set here, once per group, not on every write: it is on the hot path.
-        self._queued_rows += delta
+    def _publish_depth(self) -> None:
+        # Once per group, not on every write: writes are the hot path.
         self._instruments["valuewatch_ingest_queue_rows"].set(self._queued_rows)
 
     async def _run(self) -> None:
@@ -122,20 +121,24 @@ class BatchWriter:
             await self._wakeup.wait()
             self._wakeup.clear()
             while self._pending:
-                self._add_queued(0)
+                self._publish_depth()
                 group = self._take_group()
                 started = time.perf_counter()
                 try:
                     results = await loop.run_in_executor(self._executor, self._commit, group)
                 except Exception as exc:  # noqa: BLE001 - any database failure is a 503
+                    failure = StoreUnavailable(str(exc).splitlines()[0])
                     for item in group:
-                        item.done.set_exception(StoreUnavailable(str(exc).splitlines()[0]))
+                        if not item.done.done():  # its request may have been cancelled
+                            item.done.set_exception(failure)
                 else:
                     for item, new_ids in zip(group, results, strict=True):
-                        item.done.set_result(new_ids)
+                        if not item.done.done():
+                            item.done.set_result(new_ids)
                     self._observe_commit(time.perf_counter() - started, group)
                 finally:
-                    self._add_queued(-sum(len(item.rows) for item in group))
+                    self._queued_rows -= sum(len(item.rows) for item in group)
+                    self._publish_depth()
             if self._closing:
                 return
 

@@ -63,7 +63,10 @@ def sampling_client(
 def test_host_and_process_readings_are_ratios_and_sane_byte_counts() -> None:
     process = psutil.Process()
     sample_resources(process, None)  # the first call only starts the CPU clocks
-    sum(i * i for i in range(300_000))
+    # Burn 50 ms of CPU, well above the clock's tick, so the process ratio cannot read 0.
+    started = time.process_time()
+    while time.process_time() - started < 0.05:
+        pass
     readings = by_name(sample_resources(process, None))
 
     assert set(readings) == HOST_AND_PROCESS
