@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, case, func, select
 
 from evaluators.estimates import Estimate, mean_from_sums, share
-from evaluators.results import EVALUATION_RESULTS, insert_new, result_row
+from evaluators.results import replace_results, result_row
 from evaluators.windows import Window
 from metrics.store import Store
 from metrics.tables import AccuracySample
@@ -44,7 +44,7 @@ def evaluate_accuracy(
         if scored:
             estimate = mean_from_sums(scored, total, squares, SCORE_RANGE)
             rows.append(_row(window, subject, "score_mean", estimate, target))
-    return insert_new(connection, EVALUATION_RESULTS, rows)
+    return replace_results(connection, EVALUATOR, window, rows)
 
 
 def _row(

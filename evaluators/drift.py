@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from evaluators.results import EVALUATION_RESULTS, insert_new, result_row
+from evaluators.results import replace_results, result_row
 from evaluators.signal_samples import MISSING, Group, category_counts, groups_in, numeric_samples
 from evaluators.signals import Signal, signals_by_source
 from evaluators.stats import drift
@@ -38,7 +38,7 @@ def evaluate_drift(
         *_numeric_rows(store, compare, capacity),
         *_categorical_rows(store, compare),
     ]
-    return insert_new(connection, EVALUATION_RESULTS, rows)
+    return replace_results(connection, EVALUATOR, window, rows)
 
 
 class _Comparison:

@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, and_, case, func, select
 
 from evaluators.estimates import Estimate, mean_from_sums, share
-from evaluators.results import EVALUATION_RESULTS, insert_new, result_row
+from evaluators.results import replace_results, result_row
 from evaluators.signals import FEEDBACK
 from evaluators.windows import Window
 from metrics.store import Store
@@ -75,4 +75,4 @@ def evaluate_feedback(store: Store, connection: Connection, window: Window) -> i
             )
             for statistic, estimate in estimates.items()
         )
-    return insert_new(connection, EVALUATION_RESULTS, rows)
+    return replace_results(connection, EVALUATOR, window, rows)

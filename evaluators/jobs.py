@@ -14,7 +14,7 @@ from evaluators.feedback import evaluate_feedback
 from evaluators.kpi_job import evaluate_kpis
 from evaluators.report.job import evaluate_report
 from evaluators.retention import delete_rolled_up
-from evaluators.rollup import earliest_raw_record, roll_up_day
+from evaluators.rollup import RAW_SOURCES, earliest_raw_record, roll_up_day
 from evaluators.windows import Window
 from metrics.settings import Settings
 from metrics.store import Store
@@ -40,6 +40,11 @@ class Job:
     catch_up: int  # at most this many windows per run
     evaluate: Evaluate
     earliest: Callable[[Store], datetime | None] | None = None  # where a first run starts
+    # The raw tables a window reads: records arriving there late make the window stale,
+    # and it is evaluated again if it started within `horizon`, at most `stale_limit` a run.
+    sources: tuple[str, ...] = ()
+    horizon: timedelta = timedelta(0)
+    stale_limit: int = 0
 
 
 def build_jobs(settings: Settings) -> tuple[Job, ...]:
@@ -51,21 +56,27 @@ def build_jobs(settings: Settings) -> tuple[Job, ...]:
     drift = timedelta(seconds=s.drift_interval_s)
     accuracy = timedelta(seconds=s.accuracy_interval_s)
     feedback = timedelta(seconds=s.feedback_interval_s)
+    late = {"horizon": s.reevaluation_horizon, "stale_limit": s.reevaluation_windows_per_run}
     return (
         Job("drift", drift, drift, drift, lateness, s.catch_up_windows, partial(
             evaluate_drift, overrides=drift_overrides(s), baseline=baseline_window(s),
             capacity=s.drift_sample_size,
-        )),
+        ), sources=("inference", "feedback"), **late),
         Job("accuracy", accuracy, accuracy, timedelta(seconds=s.accuracy_window_s), lateness,
-            s.catch_up_windows, partial(evaluate_accuracy, target=s.accuracy_target)),
+            s.catch_up_windows, partial(evaluate_accuracy, target=s.accuracy_target),
+            sources=("accuracy_sample",), **late),
         Job("feedback", feedback, feedback, timedelta(seconds=s.feedback_window_s), lateness,
-            s.catch_up_windows, evaluate_feedback),
-        # Every day ingest still accepts records for can be rolled up after downtime.
+            s.catch_up_windows, evaluate_feedback, sources=("feedback",), **late),
+        # Every day ingest still accepts records for can be rolled up after downtime, and
+        # rolled up again when late records reach it, however old (see roll_up_day).
         Job("rollup", timedelta(seconds=s.rollup_interval_s), DAY, DAY, lateness,
-            s.max_record_age_days, roll_up_day, earliest=earliest_raw_record),
+            s.max_record_age_days, roll_up_day, earliest=earliest_raw_record,
+            sources=RAW_SOURCES, horizon=DAY * (s.max_record_age_days + 1),
+            stale_limit=s.max_record_age_days + 1),
         # The latest day's cutoff covers every older day, so one window is enough.
         Job("retention", timedelta(seconds=s.retention_interval_s), DAY, DAY, lateness, 1,
-            partial(delete_rolled_up, retention_days=s.retention_days)),
+            partial(delete_rolled_up, retention_days=s.retention_days,
+                    forget_after_days=s.max_record_age_days + 2)),
         # Each run recomputes the month to date, so only the latest window matters.
         Job("kpis", kpis, kpis, kpis, lateness, 1, partial(evaluate_kpis, config=value)),
         Job("report", timedelta(seconds=s.report_interval_s), DAY, DAY, lateness, 1,

@@ -1,9 +1,9 @@
-"""Writing results: rows whose unique key is already stored are left as they are."""
+"""Writing results: a window's rows replace whatever an earlier evaluation stored for it."""
 
 import math
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Table, delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -22,11 +22,23 @@ def dialect_insert(connection: Connection, table: Table) -> Any:
 
 
 def insert_new(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> int:
-    """Insert `rows`, skipping those whose unique key is stored: a window run twice
-    leaves the rows of its first run. Returns how many rows were offered."""
+    """Insert `rows`, skipping those whose unique key is stored. Returns how many rows
+    were offered."""
     if rows:
         connection.execute(dialect_insert(connection, table).on_conflict_do_nothing(), rows)
     return len(rows)
+
+
+def replace_results(
+    connection: Connection, evaluator: str, window: Window, rows: list[dict[str, Any]]
+) -> int:
+    """Store `rows` as `evaluator`'s results for `window`, deleting what an earlier
+    evaluation of the window stored, in the caller's transaction. Returns len(rows)."""
+    r = EVALUATION_RESULTS.c
+    connection.execute(delete(EVALUATION_RESULTS).where(
+        r.evaluator == evaluator, r.window_start == window.start, r.window_end == window.end
+    ))
+    return insert_new(connection, EVALUATION_RESULTS, rows)
 
 
 def finite_or_none(value: float | None) -> float | None:
@@ -73,4 +85,5 @@ def result_row(
         "reference_count": reference_count,
         "details": details or {},
         "created_at": utc_now(),
+        "revision": window.revision,
     }

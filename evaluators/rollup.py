@@ -3,10 +3,11 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, FromClause, Table, case, func, select
+from sqlalchemy import ColumnElement, Connection, FromClause, Table, case, delete, func, select
 
 from evaluators.feedback import NEGATIVE, POSITIVE
-from evaluators.results import insert_new
+from evaluators.results import dialect_insert, insert_new
+from evaluators.rollup_merge import merged_with_stored
 from evaluators.signals import FEEDBACK
 from evaluators.windows import Window
 from metrics.catalog import OPERATION_DURATION_BUCKETS
@@ -36,18 +37,40 @@ _accuracy: Table = AccuracySample.__table__  # type: ignore[attr-defined]
 _outcome: Table = Outcome.__table__  # type: ignore[attr-defined]
 _resource: Table = ResourceSample.__table__  # type: ignore[attr-defined]
 RAW_TABLES = (_inference, _feedback, _accuracy, _outcome, _resource)
+RAW_SOURCES = tuple(t.name for t in RAW_TABLES if t is not _resource)  # what ingest touches
+_days: Table = RollupDay.__table__  # type: ignore[attr-defined]
 
 
 def roll_up_day(store: Store, connection: Connection, day: Window) -> int:
     """Aggregate the raw records of `day` and mark the day rolled up, in one transaction.
 
-    Rolling up a day twice changes nothing: rows already stored are kept. Records that
-    arrive for a day after it was rolled up are not in its aggregates.
+    Rolling up a day again (late records reached it) replaces its aggregates. Once
+    retention has deleted the day's records, the records left are the late ones: they
+    are added to the stored aggregates and deleted, being past retention already.
     """
-    writes = daily_aggregates(connection, day)
-    rows = sum(insert_new(connection, model.__table__, found) for model, found in writes)
+    pruned = connection.execute(
+        select(_days.c.pruned_at).where(_days.c.day_start == day.start)
+    ).scalar_one_or_none() is not None
+    rows = 0
+    for model, found in daily_aggregates(connection, day):
+        table: Table = model.__table__
+        if pruned:
+            found = merged_with_stored(connection, table, day.start, found)
+            if model is DailyUsage:
+                for row in found:
+                    row["latency_p95_s"] = latency_quantile(
+                        row["latency_buckets"], row["calls"], row["latency_s_max"], 0.95
+                    )
+        connection.execute(delete(table).where(table.c.day == day.start))
+        rows += insert_new(connection, table, found)
+    if pruned:
+        for table in RAW_TABLES:
+            moment = table.c.timestamp
+            connection.execute(delete(table).where(moment >= day.start, moment < day.end))
     marker = {"day_start": day.start, "day_end": day.end, "rolled_at": utc_now()}
-    insert_new(connection, RollupDay.__table__, [marker])  # type: ignore[attr-defined]
+    connection.execute(dialect_insert(connection, _days).values(**marker).on_conflict_do_update(
+        index_elements=["day_start"], set_={"rolled_at": marker["rolled_at"]}
+    ))
     return rows
 
 

@@ -1,6 +1,6 @@
 """Closed evaluation windows: which ones are due, aligned to the Unix epoch."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -8,10 +8,12 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 @dataclass(frozen=True, order=True)
 class Window:
-    """The half-open time range [start, end), in UTC."""
+    """The half-open time range [start, end), in UTC, and which evaluation of it this is
+    (`revision` 2 and more: evaluated again because late records arrived)."""
 
     start: datetime
     end: datetime
+    revision: int = field(default=1, compare=False)
 
     @property
     def length(self) -> timedelta:

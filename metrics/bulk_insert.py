@@ -1,4 +1,5 @@
-"""Multi-row INSERT … ON CONFLICT (id) DO NOTHING RETURNING id, straight to the driver."""
+"""Multi-row INSERT … ON CONFLICT (id) DO NOTHING RETURNING id (or another conflict clause),
+straight to the driver."""
 
 import json
 import operator
@@ -18,7 +19,9 @@ MAX_PARAMETERS = 30_000
 class BulkInsert:
     """Statements that insert rows of one table, each value converted as its column needs."""
 
-    def __init__(self, table: Table, dialect: str) -> None:
+    def __init__(
+        self, table: Table, dialect: str, conflict: str = "ON CONFLICT (id) DO NOTHING RETURNING id"
+    ) -> None:
         self.columns = [column.name for column in table.columns]
         self._values = operator.itemgetter(*self.columns)
         converters = [_converter(column.type, dialect) for column in table.columns]
@@ -26,7 +29,7 @@ class BulkInsert:
         placeholder = "?" if dialect == "sqlite" else "%s"
         self._row_sql = "(" + ", ".join([placeholder] * len(self.columns)) + ")"
         self._head = f"INSERT INTO {table.name} ({', '.join(self.columns)}) VALUES "
-        self._tail = " ON CONFLICT (id) DO NOTHING RETURNING id"
+        self._tail = " " + conflict
         self.rows_per_statement = MAX_PARAMETERS // len(self.columns)
 
     def statements(self, rows: list[dict[str, Any]]) -> Iterator[tuple[str, tuple[Any, ...]]]:

@@ -117,3 +117,6 @@ class RollupDay(SQLModel, table=True):
     day_start: datetime = Field(sa_column=Column(UTCDateTime, primary_key=True))
     day_end: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     rolled_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    # Set when retention deleted the day's raw records: late records for the day are then
+    # added to its aggregates (and deleted) instead of replacing them.
+    pruned_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))

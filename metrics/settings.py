@@ -1,6 +1,6 @@
 """Settings, read from `VALUEWATCH_*` environment variables by the CLI and passed down."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     rollup_interval_s: float = Field(default=86_400.0, gt=0)  # rolls up every closed UTC day
     retention_interval_s: float = Field(default=86_400.0, gt=0)
     retention_days: int = Field(default=90, ge=1)  # raw records kept; daily rollups are kept
+    # Windows that receive late records are evaluated again for this long (default: the
+    # retention period, at most that: older raw records may be gone), a bounded number a run.
+    reevaluation_horizon_days: int | None = Field(default=None, ge=1)
+    reevaluation_windows_per_run: int = Field(default=500, ge=1)
     drift_sample_size: int = Field(default=100_000, ge=100)  # reservoir per signal and window
     drift_baseline_start: datetime | None = None  # a fixed reference period, else the previous
     drift_baseline_end: datetime | None = None  # window of the same length
@@ -97,6 +101,21 @@ class Settings(BaseSettings):
                 raise ValueError("VALUEWATCH_CORS_ORIGINS may not be * in production")
             if self.max_body_bytes > 64 * 1024 * 1024:
                 raise ValueError("VALUEWATCH_MAX_BODY_BYTES above 64 MiB is unsafe in production")
+        return self
+
+    @property
+    def reevaluation_horizon(self) -> timedelta:
+        """How far back late records make evaluated windows stale."""
+        return timedelta(days=self.reevaluation_horizon_days or self.retention_days)
+
+    @model_validator(mode="after")
+    def _horizon_within_retention(self) -> "Settings":
+        horizon = self.reevaluation_horizon_days
+        if horizon is not None and horizon > self.retention_days:
+            raise ValueError(
+                "VALUEWATCH_REEVALUATION_HORIZON_DAYS may not exceed VALUEWATCH_RETENTION_DAYS: "
+                "windows older than the retention period lack their raw records"
+            )
         return self
 
     @model_validator(mode="after")

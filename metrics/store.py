@@ -2,6 +2,7 @@
 
 import secrets
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from metrics.bulk_insert import BulkInsert
+from metrics.freshness import IngestTouch
 from metrics.tables import InstallationSecret
+from metrics.types import as_utc, utc_now
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -39,6 +42,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # with fsync, and made the p99 of ingest); `Store.checkpoint` does it in the background.
     cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.close()
+
+
+def touched_hours(rows: list[dict[str, Any]], new: set[str]) -> set[datetime]:
+    """The UTC hours that the `timestamp` of the rows whose id is in `new` fall in."""
+    hours = set()
+    for row in rows:
+        if row["id"] in new:
+            moment = row["timestamp"]
+            if moment.tzinfo is not UTC:
+                moment = as_utc(moment)
+            hours.add(moment.replace(minute=0, second=0, microsecond=0))
+    return hours
 
 
 class Store:
@@ -84,15 +99,37 @@ class Store:
         INSERT … ON CONFLICT (id) DO NOTHING RETURNING id statements, with values
         converted once per column: SQLAlchemy's per-row bind processing cost three times
         the database's own work on the ingest path.
+
+        The hours the new rows fall in are noted in `ingest_touch` in the same transaction
+        (one row per table and hour), so evaluations of those hours are redone.
         """
         inserted: list[set[str]] = []
+        touches: list[dict[str, Any]] = []
         with self.engine.begin() as connection:
+            touched_at = utc_now()
             for table, rows in batches:
                 new: set[str] = set()
                 for sql, params in self._bulk_insert(table).statements(rows):
                     new.update(row[0] for row in connection.exec_driver_sql(sql, params))
                 inserted.append(new)
+                touches += (
+                    {"source": table.name, "hour": hour, "version": 1, "touched_at": touched_at}
+                    for hour in touched_hours(rows, new)
+                )
+            for sql, params in self._touch_insert().statements(touches):
+                connection.exec_driver_sql(sql, params)
         return inserted
+
+    def _touch_insert(self) -> BulkInsert:
+        found = self._bulk_inserts.get(IngestTouch.__tablename__)
+        if found is None:
+            found = self._bulk_inserts[IngestTouch.__tablename__] = BulkInsert(
+                IngestTouch.__table__,  # type: ignore[attr-defined]
+                self.dialect,
+                "ON CONFLICT (source, hour) DO UPDATE SET version = ingest_touch.version + 1, "
+                "touched_at = excluded.touched_at",
+            )
+        return found
 
     def _bulk_insert(self, table: Table) -> BulkInsert:
         found = self._bulk_inserts.get(table.name)

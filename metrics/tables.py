@@ -248,8 +248,8 @@ class ResourceSample(SQLModel, table=True):
 class EvaluationResult(SQLModel, table=True):
     """One statistic an evaluator computed for one closed window and subject.
 
-    Running the same window again replaces nothing and adds nothing: the unique key is
-    the evaluator, the window and the subject.
+    Evaluating a window again (late records arrived) replaces its rows in one
+    transaction; `revision` counts how often the window was evaluated.
     """
 
     __tablename__ = "evaluation_result"
@@ -279,6 +279,7 @@ class EvaluationResult(SQLModel, table=True):
     reference_count: int | None = None
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    revision: int = 1  # 2 and more: the window was evaluated again after late records
 
 
 class EvaluatorRun(SQLModel, table=True):

@@ -25,13 +25,15 @@ def chosen_jobs(settings: Settings, name: str | None) -> tuple[Job, ...]:
 
 
 def evaluate_once(store: Store, jobs: tuple[Job, ...]) -> int:
-    """Run `jobs` now, one after another, and say what each did."""
+    """Run `jobs` now, one after another, over every window due or made stale by late
+    records, and say what each did."""
     for job in jobs:
-        run = run_job(store, job)
+        run = run_job(store, job, every_stale=True)
         if not run.ran:
             print(f"{job.name}: skipped, another replica is running it")
             continue
-        print(f"{job.name}: {len(run.windows)} window(s), {run.rows} row(s)")
+        print(f"{job.name}: {len(run.windows)} window(s) ({run.revised} revised), "
+              f"{run.rows} row(s)")
     return 0
 
 

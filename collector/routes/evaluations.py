@@ -33,6 +33,7 @@ class EvaluationPublic(BaseModel):
     sample_count: int
     reference_count: int | None
     details: dict[str, Any]
+    revision: int  # 2 and more: evaluated again after late records reached the window
 
 
 class EvaluationPage(BaseModel):

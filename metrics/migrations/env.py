@@ -3,6 +3,7 @@
 from alembic import context
 from sqlmodel import SQLModel
 
+import metrics.freshness  # noqa: F401  (ingest touches and evaluated windows)
 import metrics.rollups  # noqa: F401  (registers the daily rollup tables too)
 import metrics.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 import metrics.value_tables  # noqa: F401  (KPIs, scores, assessments, incidents, reports)

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
 from prometheus_client import CollectorRegistry
 from sqlalchemy import func, select
@@ -21,7 +22,7 @@ from metrics.settings import Settings
 from metrics.store import Store
 from metrics.tables import AccuracySample
 from metrics.types import utc_now
-from tests.integration.conftest import Server, free_port
+from tests.integration.conftest import Server, free_port, valuewatch
 from valuewatch.evaluate import in_process_evaluators
 
 
@@ -112,6 +113,39 @@ def test_serve_runs_the_scheduler_and_exports_its_results(server: Server) -> Non
     body = _wait_for(f"{server.url}/metrics",
                      'valuewatch_evaluator_last_success_timestamp_seconds{evaluator="drift"}')
     assert "gen_ai_client_operation_duration_seconds" in body
+
+
+@pytest.mark.slow
+def test_records_posted_after_serves_first_runs_are_evaluated_by_evaluate_once(
+    server: Server,
+) -> None:
+    """A fresh `serve` (scheduler on) evaluates the last 24 windows while they are empty;
+    a client's retry queue then flushes two closed hours of calls with shifted latency."""
+    _wait_for(f"{server.url}/metrics",
+              'valuewatch_evaluator_last_success_timestamp_seconds{evaluator="drift"}')
+    hour = utc_now().replace(minute=0, second=0, microsecond=0)
+    rng = np.random.default_rng(11)
+    calls = [
+        {"id": f"late-{start.hour}-{i}", "app": "support", "model": "gpt-4o-mini",
+         "latency_s": float(latency), "timestamp": (start + timedelta(seconds=6 * i)).isoformat()}
+        for start, mean in ((hour - timedelta(hours=3), 1.0), (hour - timedelta(hours=2), 1.6))
+        for i, latency in enumerate(rng.normal(mean, 0.1, 200))
+    ]
+    headers = {"Authorization": f"Bearer {server.key('ingest')}"}
+    posted = httpx.post(f"{server.url}/api/v1/inferences", json=calls, headers=headers)
+    assert posted.status_code == 200, posted.text
+
+    once = valuewatch(["evaluate", "--once", "--job", "drift"], server.env)
+    read = {"Authorization": f"Bearer {server.key('read')}"}
+    found = httpx.get(f"{server.url}/api/v1/evaluations", params={"kind": "drift"},
+                      headers=read).json()["items"]
+
+    assert "drift: 2 window(s) (2 revised)" in once.stdout
+    latency = [item for item in found if item["subject"] == "latency_s"]
+    assert len(latency) == 1, found
+    assert latency[0]["window_end"].startswith((hour - timedelta(hours=1)).isoformat()[:13])
+    assert latency[0]["statistic"] == "ks" and latency[0]["value"] > 0.9
+    assert latency[0]["revision"] == 2
 
 
 def test_a_sidecar_without_the_scheduler_exports_no_evaluator_metrics(store: Store) -> None:
