@@ -4,6 +4,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Discriminator, Tag
 from sqlalchemy import Table
@@ -31,6 +32,21 @@ def one_or_many(model: type[Record]) -> Any:
 SHAPE_TAGS = frozenset({"record", "records"})
 
 
+def as_single_record(exc: RequestValidationError) -> RequestValidationError:
+    """`exc` with the list index taken out of its locations: the body was one record.
+
+    The row converters number records as in a list, so one object's errors read
+    ("body", 0, field) where the client sent no list.
+    """
+    errors = []
+    for error in exc.errors():
+        loc = tuple(error.get("loc", ()))
+        if loc[:2] == ("body", 0):
+            loc = ("body", *loc[2:])
+        errors.append({**error, "loc": loc})
+    return RequestValidationError(errors)
+
+
 class IngestResult(BaseModel):
     """What an ingest request stored: new records and retried ones already stored."""
 
@@ -49,9 +65,14 @@ async def acknowledge(
 ) -> JSONResponse:
     """Store `body` and answer, with an IngestResult, only once its rows are committed."""
     records = body if isinstance(body, list) else [body]
-    result = await store_records(
-        records, kind=kind, table=table, to_rows=to_rows, observe=observe, context=context
-    )
+    try:
+        result = await store_records(
+            records, kind=kind, table=table, to_rows=to_rows, observe=observe, context=context
+        )
+    except RequestValidationError as exc:
+        if isinstance(body, list):
+            raise
+        raise as_single_record(exc) from None
     # A Response skips FastAPI's validation of the returned model: the fields are ours.
     return JSONResponse({"accepted": result.accepted, "duplicates": result.duplicates})
 

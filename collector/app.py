@@ -13,6 +13,7 @@ from prometheus_client import CollectorRegistry, disable_created_metrics
 
 from collector.acknowledge import SHAPE_TAGS
 from collector.admission import InFlightLimit
+from collector.body_limit import BodyLimit
 from collector.deps import IngestContext
 from collector.ingest import Ingest
 from collector.keys import KeyRing
@@ -99,7 +100,6 @@ def create_app(
             yield
 
     app = FastAPI(
-        max_body_size=settings.max_body_bytes,
         title="valuewatch collector",
         summary="Records LLM calls, feedback, graded samples and outcomes.",
         lifespan=lifespan,
@@ -123,6 +123,10 @@ def create_app(
     app.add_middleware(
         InFlightLimit, limit=settings.max_requests_in_progress,
         on_refuse=instruments["valuewatch_ingest_overload_total"].labels(reason="in_progress"),
+    )
+    app.add_middleware(
+        BodyLimit, max_bytes=settings.max_body_bytes,
+        drain_bytes=settings.max_body_drain_bytes, drain_s=settings.max_body_drain_s,
     )
     app.add_middleware(SecurityHeaders)
     return app

@@ -7,7 +7,13 @@ from typing import Any
 
 from collector.genai_series import GenAISeries
 from collector.redaction import hash_user, redact
-from collector.validation import check_attributes, check_timestamp, invalid
+from collector.validation import (
+    THUMBS_FORMS,
+    check_attributes,
+    check_timestamp,
+    invalid,
+    thumbs_number,
+)
 from metrics.instruments import Instruments
 from metrics.prices import PriceTable
 from metrics.settings import Settings
@@ -19,8 +25,6 @@ from metrics.tables import (
     OutcomeCreate,
 )
 from metrics.types import as_utc
-
-THUMBS = {"up": 1.0, "down": 0.0, "true": 1.0, "false": 0.0, "1": 1.0, "0": 0.0}
 
 
 class Ingest:
@@ -169,9 +173,9 @@ def _feedback_value(index: int, record: FeedbackCreate) -> tuple[float | None, s
     value, kind = record.value, record.kind
     loc = (index, "value")
     if kind == FeedbackKind.thumbs:
-        number = THUMBS.get(str(value).lower()) if value is not None else None
+        number = thumbs_number(value)
         if number is None:
-            raise invalid(loc, "thumbs feedback needs true/false, 1/0 or up/down")
+            raise invalid(loc, f"thumbs feedback needs {THUMBS_FORMS}")
         return number, record.label
     if kind == FeedbackKind.label:
         label = record.label or (value if isinstance(value, str) else None)

@@ -27,6 +27,10 @@ class Settings(BaseSettings):
 
     # Ingest limits.
     max_body_bytes: int = 5 * 1024 * 1024
+    # The rest of an over-limit body is read and dropped, up to these bounds, so that
+    # clients that send before they read get the 413 rather than a connection reset.
+    max_body_drain_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
+    max_body_drain_s: float = Field(default=10.0, ge=0)
     max_records_per_request: int = 5000
     max_queue_rows: int = 50_000
     max_requests_in_progress: int = Field(default=64, ge=1)  # ingest POSTs; more get 503
