@@ -4,10 +4,12 @@ from metrics.conventions import (
     SLO_BUDGET_REMAINING,
     SLO_CURRENT_BURN_RATE,
     SLO_LABEL,
+    sli_error_events,
     sli_error_ratio,
+    sli_total_events,
 )
 from metrics.queries.promql import equals, series
-from metrics.slo import SHORTEST_WINDOW
+from metrics.slo import SHORTEST_WINDOW, duration_seconds
 
 
 def slo_series(name: str, slo: str, *matchers: str) -> str:
@@ -15,9 +17,21 @@ def slo_series(name: str, slo: str, *matchers: str) -> str:
     return series(name, equals(SLO_LABEL, slo), *matchers)
 
 
-def sli_over_period(slo: str, period: str) -> str:
-    """The period's error ratio: the mean of the shortest window's ratio, as Sloth does."""
-    return f"avg_over_time({slo_series(sli_error_ratio(SHORTEST_WINDOW), slo)}[{period}])"
+def ratio_of_sums(slo: str, window: str) -> str:
+    """An SLO's error ratio over `window`: bad events over all events, both summed from the
+    shortest window's rates, so a busy minute weighs more than a quiet one and an idle one
+    adds nothing. Where the window saw no event there is no ratio, rather than NaN."""
+    errors = slo_series(sli_error_events(SHORTEST_WINDOW), slo)
+    total = slo_series(sli_total_events(SHORTEST_WINDOW), slo)
+    if window == SHORTEST_WINDOW:
+        return f"{errors}\n/\n({total} > 0)"
+    return f"sum_over_time({errors}[{window}])\n/\n(sum_over_time({total}[{window}]) > 0)"
+
+
+def error_events(slo: str, window: str) -> str:
+    """About how many bad events an SLO counted over `window`, from the recorded rates."""
+    errors = slo_series(sli_error_events(SHORTEST_WINDOW), slo)
+    return f"avg_over_time({errors}[{window}]) * {duration_seconds(window):g}"
 
 
 def constant(value: float) -> str:
@@ -36,11 +50,14 @@ def budget_remaining(period_burn_rate_rule: str, slo: str) -> str:
     return f"1 - {slo_series(period_burn_rate_rule, slo)}"
 
 
-def windows_burning(slo: str, long: str, short: str, factor: float, budget: float) -> str:
-    """Alert: where both windows burn faster than `factor`, the short window's ratio."""
+def windows_burning(slo: str, long: str, short: str, factor: float, budget: float,
+                    min_errors: int) -> str:
+    """Alert: where both windows burn faster than `factor` and the long one holds at least
+    `min_errors` bad events, the short window's ratio."""
     limit = f"({factor:g} * {budget:g})"
     return (f"{slo_series(sli_error_ratio(short), slo)} > {limit}\nand\n"
-            f"{slo_series(sli_error_ratio(long), slo)} > {limit}")
+            f"{slo_series(sli_error_ratio(long), slo)} > {limit}\nand\n"
+            f"{error_events(slo, long)} >= {min_errors}")
 
 
 def attainment(period_days: int, *matchers: str) -> str:
