@@ -29,9 +29,12 @@ def ratio_of_sums(slo: str, window: str) -> str:
 
 
 def error_events(slo: str, window: str) -> str:
-    """About how many bad events an SLO counted over `window`, from the recorded rates."""
-    errors = slo_series(sli_error_events(SHORTEST_WINDOW), slo)
-    return f"avg_over_time({errors}[{window}]) * {duration_seconds(window):g}"
+    """How many bad events an SLO counted over `window`: the shortest window's counts, one
+    every shortest window (a subquery), so that a series younger than `window` counts only
+    what it saw."""
+    step = SHORTEST_WINDOW
+    errors = slo_series(sli_error_events(step), slo)
+    return f"sum_over_time(({errors} * {duration_seconds(step):g})[{window}:{step}])"
 
 
 def constant(value: float) -> str:
