@@ -72,7 +72,7 @@ SHORTEST_WINDOW = sli_windows()[0]
 # Five, because an app meeting its objective exactly, with so little traffic that one bad
 # call crosses the page's ratio, still reaches five bad calls in an hour about once in
 # 30,000 hours (Poisson, mean 5 / 14.4), while a full outage at one call a minute pages
-# within ten minutes (the count is taken in 5-minute steps).
+# within ten minutes.
 MIN_ERROR_EVENTS = 5
 
 

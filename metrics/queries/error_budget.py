@@ -11,6 +11,10 @@ from metrics.conventions import (
 from metrics.queries.promql import equals, series
 from metrics.slo import SHORTEST_WINDOW, duration_seconds
 
+# One minute: fine enough that the latest minutes count at once (a 5-minute step would wait
+# for the next 5-minute boundary), coarse enough that a 3-day count reads 4,320 points.
+EVENT_COUNT_STEP = "1m"
+
 
 def slo_series(name: str, slo: str, *matchers: str) -> str:
     """A recording rule's series for one SLO."""
@@ -29,12 +33,20 @@ def ratio_of_sums(slo: str, window: str) -> str:
 
 
 def error_events(slo: str, window: str) -> str:
-    """How many bad events an SLO counted over `window`: the shortest window's counts, one
-    every shortest window (a subquery), so that a series younger than `window` counts only
-    what it saw."""
-    step = SHORTEST_WINDOW
-    errors = slo_series(sli_error_events(step), slo)
-    return f"sum_over_time(({errors} * {duration_seconds(step):g})[{window}:{step}])"
+    """About how many bad events an SLO counted over `window`: its 5-minute rate read once a
+    minute (a subquery, so the count holds whatever the evaluation interval) and summed, each
+    event counted once; a series younger than `window` counts only what it saw."""
+    errors = slo_series(sli_error_events(SHORTEST_WINDOW), slo)
+    return (f"sum_over_time({errors}[{window}:{EVENT_COUNT_STEP}]) "
+            f"* {duration_seconds(EVENT_COUNT_STEP):g}")
+
+
+def enough_error_events(slo: str, window: str, min_errors: int) -> str:
+    """Where `window` holds at least `min_errors` bad events. The last five minutes' count
+    alone can show it too: the subquery sees the current minute only at its end."""
+    errors = slo_series(sli_error_events(SHORTEST_WINDOW), slo)
+    recent = f"{errors} * {duration_seconds(SHORTEST_WINDOW):g}"
+    return f"(\n{error_events(slo, window)} >= {min_errors}\nor\n{recent} >= {min_errors}\n)"
 
 
 def constant(value: float) -> str:
@@ -60,7 +72,7 @@ def windows_burning(slo: str, long: str, short: str, factor: float, budget: floa
     limit = f"({factor:g} * {budget:g})"
     return (f"{slo_series(sli_error_ratio(short), slo)} > {limit}\nand\n"
             f"{slo_series(sli_error_ratio(long), slo)} > {limit}\nand\n"
-            f"{error_events(slo, long)} >= {min_errors}")
+            f"{enough_error_events(slo, long, min_errors)}")
 
 
 def attainment(period_days: int, *matchers: str) -> str:

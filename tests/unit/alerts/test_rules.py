@@ -74,11 +74,13 @@ def test_the_page_fires_on_both_windows_and_five_bad_calls_in_the_long_one(
         "(\n"
         'slo:sli_error:ratio_rate5m{slo="latency"} > (14.4 * 0.05)\nand\n'
         'slo:sli_error:ratio_rate1h{slo="latency"} > (14.4 * 0.05)\nand\n'
-        'sum_over_time((slo:sli_error_events:rate5m{slo="latency"} * 300)[1h:5m]) >= 5\n'
+        '(\nsum_over_time(slo:sli_error_events:rate5m{slo="latency"}[1h:1m]) * 60 >= 5\nor\n'
+        'slo:sli_error_events:rate5m{slo="latency"} * 300 >= 5\n)\n'
         ")\nor\n(\n"
         'slo:sli_error:ratio_rate30m{slo="latency"} > (6 * 0.05)\nand\n'
         'slo:sli_error:ratio_rate6h{slo="latency"} > (6 * 0.05)\nand\n'
-        'sum_over_time((slo:sli_error_events:rate5m{slo="latency"} * 300)[6h:5m]) >= 5\n'
+        '(\nsum_over_time(slo:sli_error_events:rate5m{slo="latency"}[6h:1m]) * 60 >= 5\nor\n'
+        'slo:sli_error_events:rate5m{slo="latency"} * 300 >= 5\n)\n'
         ")"
     )
     assert page.for_ == ""  # the short window already makes it stop soon after the burn
