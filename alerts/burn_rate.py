@@ -2,7 +2,7 @@
 
 from alerts.rules import AlertRule, RuleGroup, alert
 from metrics.queries import error_budget, promql
-from metrics.slo import BURN_RATE_ALERTS, SLO, BurnRateAlert
+from metrics.slo import BURN_RATE_ALERTS, MIN_ERROR_EVENTS, SLO, BurnRateAlert
 
 
 def burn_rate_alert(slo: SLO, burn: BurnRateAlert, period_days: int) -> AlertRule:
@@ -10,7 +10,8 @@ def burn_rate_alert(slo: SLO, burn: BurnRateAlert, period_days: int) -> AlertRul
     pairs = burn.windows
     factors = [pair.factor(period_days) for pair in pairs]
     conditions = [
-        error_budget.windows_burning(slo.kind, pair.long, pair.short, factor, slo.error_budget)
+        error_budget.windows_burning(slo.kind, pair.long, pair.short, factor, slo.error_budget,
+                                     MIN_ERROR_EVENTS)
         for pair, factor in zip(pairs, factors, strict=True)
     ]
     speed = "fast" if burn.name_suffix == "FastBurn" else "steadily"

@@ -1,5 +1,10 @@
-"""Recording rules for the SLOs, as Sloth writes them: an error ratio per alert window and
-over the period, then the objective, budget and burn rates that dashboards read."""
+"""Recording rules for the SLOs: per SLI, its bad and total events per second over the
+shortest window, then an error ratio per alert window and over the period as a ratio of
+their sums (not Sloth's mean of 5-minute ratios, which one idle window turns to NaN), chained
+on the recorded rates so the 30-day ratio never rereads raw series; then the objective,
+budget and burn rates that dashboards read (Sloth's names)."""
+
+from dataclasses import dataclass
 
 from alerts.rules import RecordingRule, RuleGroup
 from metrics.conventions import (
@@ -10,31 +15,44 @@ from metrics.conventions import (
     SLO_OBJECTIVE,
     SLO_PERIOD_BURN_RATE,
     SLO_PERIOD_DAYS,
+    sli_error_events,
     sli_error_ratio,
+    sli_total_events,
 )
 from metrics.queries import calls, error_budget
 from metrics.slo import SHORTEST_WINDOW, SLO, sli_windows
 
 
-def error_ratio_query(slo: SLO, window: str) -> str:
-    """The share of bad calls per app over `window`: failed, or (latency) too slow."""
+@dataclass(frozen=True)
+class SLIEvents:
+    """An SLI as two per-second rates over the shortest window: bad events and all events."""
+
+    errors: str
+    total: str
+
+
+def call_events(slo: SLO) -> SLIEvents:
+    """The calls an SLO counts, per app: failed of all, or (latency) slow of successful."""
     if slo.latency_threshold_s is not None:
-        return calls.slow_ratio(slo.latency_threshold_s, window=window)
-    return calls.error_ratio(window=window, by="app")
+        return SLIEvents(calls.slow_rate(slo.latency_threshold_s, window=SHORTEST_WINDOW),
+                         calls.succeeded_rate(window=SHORTEST_WINDOW))
+    return SLIEvents(calls.failed_rate(window=SHORTEST_WINDOW),
+                     calls.call_rate(window=SHORTEST_WINDOW, by="app"))
 
 
-def sli_rules(slo: SLO, period_days: int) -> tuple[RecordingRule, ...]:
-    """The SLO's error ratio over each alert window, then over the whole period."""
-    labels = {SLO_LABEL: slo.kind}
-    windows = tuple(
-        RecordingRule(sli_error_ratio(window), error_ratio_query(slo, window), labels)
-        for window in sli_windows()
+def sli_rules(name: str, events: SLIEvents, period_days: int) -> tuple[RecordingRule, ...]:
+    """The SLI `name`'s event rates, then its error ratio over each alert window and over
+    the whole period, each a ratio of sums of those rates."""
+    labels = {SLO_LABEL: name}
+    rates = (
+        RecordingRule(sli_error_events(SHORTEST_WINDOW), events.errors, labels),
+        RecordingRule(sli_total_events(SHORTEST_WINDOW), events.total, labels),
     )
-    period = f"{period_days}d"
-    over_period = RecordingRule(
-        sli_error_ratio(period), error_budget.sli_over_period(slo.kind, period), labels
+    ratios = tuple(
+        RecordingRule(sli_error_ratio(window), error_budget.ratio_of_sums(name, window), labels)
+        for window in (*sli_windows(), f"{period_days}d")
     )
-    return (*windows, over_period)
+    return (*rates, *ratios)
 
 
 def metadata_rules(slo: SLO, period_days: int) -> tuple[RecordingRule, ...]:
@@ -56,7 +74,8 @@ def metadata_rules(slo: SLO, period_days: int) -> tuple[RecordingRule, ...]:
 def recording_groups(slos: tuple[SLO, ...], period_days: int) -> tuple[RuleGroup, ...]:
     """The SLIs first, then the metadata computed from them."""
     return (
-        RuleGroup("valuewatch-slo-sli", tuple(r for s in slos for r in sli_rules(s, period_days))),
+        RuleGroup("valuewatch-slo-sli", tuple(
+            r for s in slos for r in sli_rules(s.kind, call_events(s), period_days))),
         RuleGroup("valuewatch-slo-meta",
                   tuple(r for s in slos for r in metadata_rules(s, period_days))),
     )

@@ -20,6 +20,9 @@ ANNOTATIONS = ("summary", "description", "runbook_url")
 RECORDING_RULE_NAME = re.compile(r"^[a-z_]+:[a-z0-9_]+:[a-z0-9_]+$")
 SLO_LABEL = "slo"
 SLI_ERROR_PREFIX = "slo:sli_error:ratio_rate"
+# Every SLI window is a ratio of sums of these two per-second rates, not a mean of ratios.
+SLI_ERROR_EVENTS_PREFIX = "slo:sli_error_events:rate"
+SLI_TOTAL_EVENTS_PREFIX = "slo:sli_total_events:rate"
 SLO_OBJECTIVE = "slo:objective:ratio"
 SLO_ERROR_BUDGET = "slo:error_budget:ratio"
 SLO_PERIOD_DAYS = "slo:time_period:days"
@@ -46,6 +49,16 @@ DASHBOARD_TAG = "valuewatch"
 def sli_error_ratio(window: str) -> str:
     """The recording rule holding an SLO's error ratio over `window` (e.g. `5m`)."""
     return f"{SLI_ERROR_PREFIX}{window}"
+
+
+def sli_error_events(window: str) -> str:
+    """The recording rule holding an SLO's bad events per second over `window`."""
+    return f"{SLI_ERROR_EVENTS_PREFIX}{window}"
+
+
+def sli_total_events(window: str) -> str:
+    """The recording rule holding an SLO's events (good and bad) per second over `window`."""
+    return f"{SLI_TOTAL_EVENTS_PREFIX}{window}"
 
 
 def runbook_anchor(alert: str) -> str:

@@ -5,6 +5,10 @@ generates them: page when 2% of the period's error budget burns within an hour o
 within six hours; open a ticket when 10% burns within a day or within three days. Each
 long window is paired with a short one (1/12 of it) so an alert stops soon after the
 burning does. Over a 30-day period the burn-rate factors are 14.4, 6, 3 and 1.
+
+A ratio alone is no evidence on a quiet app: at one call a minute and a 99.9% objective a
+single failed call is 1.7% of the hour, over the 1.44% that pages. So every alert also needs
+`MIN_ERROR_EVENTS` bad calls in its long window (the SRE workbook's "low-traffic services").
 """
 
 from dataclasses import dataclass
@@ -64,6 +68,12 @@ def sli_windows() -> tuple[str, ...]:
 
 
 SHORTEST_WINDOW = sli_windows()[0]
+
+# Five, because an app meeting its objective exactly, with so little traffic that one bad
+# call crosses the page's ratio, still reaches five bad calls in an hour about once in
+# 30,000 hours (Poisson, mean 5 / 14.4), while a full outage at one call a minute pages
+# within ten minutes.
+MIN_ERROR_EVENTS = 5
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ FAILED = 'error_type!=""'
 SUCCEEDED = 'error_type=""'  # ok calls carry no error_type label
 
 
-def call_rate(*matchers: str, window: str) -> str:
+def call_rate(*matchers: str, window: str, by: str = BY_CALL) -> str:
     """LLM calls per second by app and model."""
-    return sum_rate(BY_CALL, CALLS, *matchers, window=window)
+    return sum_rate(by, CALLS, *matchers, window=window)
 
 
 def calls_per_hour(*matchers: str, window: str) -> str:
@@ -36,12 +36,22 @@ def errors_by_type(*matchers: str, window: str) -> str:
     return sum_rate("error_type", CALLS, *matchers, FAILED, window=window)
 
 
-def slow_ratio(threshold_s: float, *matchers: str, window: str, by: str = "app") -> str:
-    """Share of successful calls slower than `threshold_s`, which is a bucket boundary."""
+def failed_rate(*matchers: str, window: str, by: str = "app") -> str:
+    """Failed calls per second; 0, not nothing, where calls were made but none failed."""
+    failed = sum_rate(by, CALLS, *matchers, FAILED, window=window)
+    return f"{failed}\nor\n0 * {call_rate(*matchers, window=window, by=by)}"
+
+
+def succeeded_rate(*matchers: str, window: str, by: str = "app") -> str:
+    """Successful calls per second."""
+    return sum_rate(by, CALLS, *matchers, SUCCEEDED, window=window)
+
+
+def slow_rate(threshold_s: float, *matchers: str, window: str, by: str = "app") -> str:
+    """Successful calls per second slower than `threshold_s`, which is a bucket boundary."""
     le = f'le="{floatToGoString(threshold_s)}"'
     fast = sum_rate(by, f"{DURATION}_bucket", *matchers, SUCCEEDED, le, window=window)
-    succeeded = sum_rate(by, CALLS, *matchers, SUCCEEDED, window=window)
-    return f"1 - (\n{fast}\n/\n{succeeded}\n)"
+    return f"{succeeded_rate(*matchers, window=window, by=by)}\n-\n{fast}"
 
 
 def duration_quantile(q: float, *matchers: str, window: str) -> str:

@@ -4,10 +4,16 @@ from metrics.conventions import (
     SLO_BUDGET_REMAINING,
     SLO_CURRENT_BURN_RATE,
     SLO_LABEL,
+    sli_error_events,
     sli_error_ratio,
+    sli_total_events,
 )
 from metrics.queries.promql import equals, series
-from metrics.slo import SHORTEST_WINDOW
+from metrics.slo import SHORTEST_WINDOW, duration_seconds
+
+# One minute: fine enough that the latest minutes count at once (a 5-minute step would wait
+# for the next 5-minute boundary), coarse enough that a 3-day count reads 4,320 points.
+EVENT_COUNT_STEP = "1m"
 
 
 def slo_series(name: str, slo: str, *matchers: str) -> str:
@@ -15,9 +21,32 @@ def slo_series(name: str, slo: str, *matchers: str) -> str:
     return series(name, equals(SLO_LABEL, slo), *matchers)
 
 
-def sli_over_period(slo: str, period: str) -> str:
-    """The period's error ratio: the mean of the shortest window's ratio, as Sloth does."""
-    return f"avg_over_time({slo_series(sli_error_ratio(SHORTEST_WINDOW), slo)}[{period}])"
+def ratio_of_sums(slo: str, window: str) -> str:
+    """An SLO's error ratio over `window`: bad events over all events, both summed from the
+    shortest window's rates, so a busy minute weighs more than a quiet one and an idle one
+    adds nothing. Where the window saw no event there is no ratio, rather than NaN."""
+    errors = slo_series(sli_error_events(SHORTEST_WINDOW), slo)
+    total = slo_series(sli_total_events(SHORTEST_WINDOW), slo)
+    if window == SHORTEST_WINDOW:
+        return f"{errors}\n/\n({total} > 0)"
+    return f"sum_over_time({errors}[{window}])\n/\n(sum_over_time({total}[{window}]) > 0)"
+
+
+def error_events(slo: str, window: str) -> str:
+    """About how many bad events an SLO counted over `window`: its 5-minute rate read once a
+    minute (a subquery, so the count holds whatever the evaluation interval) and summed, each
+    event counted once; a series younger than `window` counts only what it saw."""
+    errors = slo_series(sli_error_events(SHORTEST_WINDOW), slo)
+    return (f"sum_over_time({errors}[{window}:{EVENT_COUNT_STEP}]) "
+            f"* {duration_seconds(EVENT_COUNT_STEP):g}")
+
+
+def enough_error_events(slo: str, window: str, min_errors: int) -> str:
+    """Where `window` holds at least `min_errors` bad events. The last five minutes' count
+    alone can show it too: the subquery sees the current minute only at its end."""
+    errors = slo_series(sli_error_events(SHORTEST_WINDOW), slo)
+    recent = f"{errors} * {duration_seconds(SHORTEST_WINDOW):g}"
+    return f"(\n{error_events(slo, window)} >= {min_errors}\nor\n{recent} >= {min_errors}\n)"
 
 
 def constant(value: float) -> str:
@@ -36,11 +65,14 @@ def budget_remaining(period_burn_rate_rule: str, slo: str) -> str:
     return f"1 - {slo_series(period_burn_rate_rule, slo)}"
 
 
-def windows_burning(slo: str, long: str, short: str, factor: float, budget: float) -> str:
-    """Alert: where both windows burn faster than `factor`, the short window's ratio."""
+def windows_burning(slo: str, long: str, short: str, factor: float, budget: float,
+                    min_errors: int) -> str:
+    """Alert: where both windows burn faster than `factor` and the long one holds at least
+    `min_errors` bad events, the short window's ratio."""
     limit = f"({factor:g} * {budget:g})"
     return (f"{slo_series(sli_error_ratio(short), slo)} > {limit}\nand\n"
-            f"{slo_series(sli_error_ratio(long), slo)} > {limit}")
+            f"{slo_series(sli_error_ratio(long), slo)} > {limit}\nand\n"
+            f"{enough_error_events(slo, long, min_errors)}")
 
 
 def attainment(period_days: int, *matchers: str) -> str:

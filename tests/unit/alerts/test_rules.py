@@ -66,27 +66,54 @@ def test_over_28_days_the_same_budget_shares_give_lower_burn_rates() -> None:
     assert factors == pytest.approx([13.44, 5.6, 2.8, 0.933333], abs=1e-6)
 
 
-def test_the_page_fires_on_the_short_and_the_long_window_together(
+def test_the_page_fires_on_both_windows_and_five_bad_calls_in_the_long_one(
     groups: tuple[RuleGroup, ...],
 ) -> None:
     page = next(a for g in groups for a in g.alerts() if a.alert == "ValuewatchLatencyFastBurn")
     assert page.expr == (
         "(\n"
         'slo:sli_error:ratio_rate5m{slo="latency"} > (14.4 * 0.05)\nand\n'
-        'slo:sli_error:ratio_rate1h{slo="latency"} > (14.4 * 0.05)\n'
+        'slo:sli_error:ratio_rate1h{slo="latency"} > (14.4 * 0.05)\nand\n'
+        '(\nsum_over_time(slo:sli_error_events:rate5m{slo="latency"}[1h:1m]) * 60 >= 5\nor\n'
+        'slo:sli_error_events:rate5m{slo="latency"} * 300 >= 5\n)\n'
         ")\nor\n(\n"
         'slo:sli_error:ratio_rate30m{slo="latency"} > (6 * 0.05)\nand\n'
-        'slo:sli_error:ratio_rate6h{slo="latency"} > (6 * 0.05)\n'
+        'slo:sli_error:ratio_rate6h{slo="latency"} > (6 * 0.05)\nand\n'
+        '(\nsum_over_time(slo:sli_error_events:rate5m{slo="latency"}[6h:1m]) * 60 >= 5\nor\n'
+        'slo:sli_error_events:rate5m{slo="latency"} * 300 >= 5\n)\n'
         ")"
     )
     assert page.for_ == ""  # the short window already makes it stop soon after the burn
 
 
-def test_the_latency_sli_reads_the_bucket_of_the_threshold(groups: tuple[RuleGroup, ...]) -> None:
-    sli = next(r for g in groups for r in g.rules if isinstance(r, RecordingRule)
-               and r.record == "slo:sli_error:ratio_rate1h" and r.labels["slo"] == "latency")
-    assert 'le="2.56"' in sli.expr
-    assert 'error_type=""' in sli.expr
+def recording_rule(groups: tuple[RuleGroup, ...], record: str, slo: str) -> RecordingRule:
+    """The recording rule `record` of the SLO `slo`."""
+    return next(r for g in groups for r in g.rules if isinstance(r, RecordingRule)
+                and r.record == record and r.labels["slo"] == slo)
+
+
+def test_the_latency_sli_counts_successful_calls_over_the_thresholds_bucket(
+    groups: tuple[RuleGroup, ...],
+) -> None:
+    slow = recording_rule(groups, "slo:sli_error_events:rate5m", "latency").expr
+    assert 'le="2.56"' in slow
+    assert 'error_type=""' in slow
+    assert recording_rule(groups, "slo:sli_total_events:rate5m", "latency").expr == (
+        'sum by (app) (rate(gen_ai_client_operation_duration_seconds_count{error_type=""}[5m]))'
+    )
+
+
+def test_every_sli_window_is_a_ratio_of_summed_events_not_a_mean_of_ratios(
+    groups: tuple[RuleGroup, ...],
+) -> None:
+    assert recording_rule(groups, "slo:sli_error:ratio_rate30d", "availability").expr == (
+        'sum_over_time(slo:sli_error_events:rate5m{slo="availability"}[30d])\n/\n'
+        '(sum_over_time(slo:sli_total_events:rate5m{slo="availability"}[30d]) > 0)'
+    )
+    windows = [r.expr for g in groups for r in g.rules if isinstance(r, RecordingRule)
+               and r.record.startswith("slo:sli_error:ratio_rate")]
+    assert len(windows) == 16  # 7 alert windows and the period, for two SLOs
+    assert all("avg_over_time" not in w and "> 0)" in w for w in windows)
 
 
 @pytest.mark.parametrize(("change", "message"), [
