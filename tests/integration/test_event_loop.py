@@ -1,7 +1,12 @@
-"""A slow database never stalls `valuewatch serve`: /healthz answers at once while the
-evaluator results are being read and /metrics is being scraped."""
+"""A slow database or disk never stalls `valuewatch serve`: /healthz answers at once
+while the evaluator results are being read, or the workers' metric files, and /metrics
+is being scraped."""
 
+import contextlib
+import os
 import statistics
+import struct
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -10,10 +15,15 @@ from pathlib import Path
 import httpx
 import psycopg
 import pytest
+import uvicorn
+from prometheus_client import CollectorRegistry
+from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import text
 
+from collector.app import create_app
+from metrics.settings import Settings
 from metrics.store import Store
-from tests.integration.conftest import Server
+from tests.integration.conftest import Server, free_port
 
 HEALTHZ_BUDGET_S = 0.05
 JOBS = ("rollup", "drift", "accuracy", "feedback", "kpis", "report", "retention")
@@ -93,3 +103,49 @@ def _wait_for_the_first_runs(http: httpx.Client, seconds: float = 30) -> None:
     while not all(done % job in http.get("/metrics").text for job in JOBS):
         assert time.monotonic() < deadline, "the first evaluator runs did not finish"
         time.sleep(0.1)
+
+
+def test_healthz_answers_while_metrics_waits_on_a_workers_metric_file(tmp_path: Path) -> None:
+    # With several workers /metrics reads every worker's files; a FIFO among them makes
+    # that read wait, as a stalled disk would, until the test writes the file's header.
+    folder = tmp_path / "multiproc"
+    folder.mkdir()
+    stalled = folder / "counter_4242.db"
+    os.mkfifo(stalled)
+    exposition = CollectorRegistry()
+    MultiProcessCollector(exposition, path=str(folder))
+    store = Store.open(f"sqlite:///{tmp_path / 'valuewatch.db'}")
+    store.migrate()
+    settings = Settings(database_url=str(store.engine.url), resource_sampler_enabled=False,
+                        scheduler_enabled=False)
+    app = create_app(settings, store, CollectorRegistry(), exposition=exposition)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(),
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.config.port}"
+    try:
+        while not server.started:
+            time.sleep(0.05)
+        with httpx.Client(base_url=url, timeout=2) as http, ThreadPoolExecutor(1) as pool:
+            http.get("/healthz")
+            scrape = pool.submit(httpx.get, f"{url}/metrics", timeout=10)
+            time.sleep(0.3)  # the scrape is now waiting in open()
+            timings = []
+            for _ in range(5):
+                started = time.perf_counter()
+                assert http.get("/healthz").json() == {"status": "ok"}
+                timings.append(time.perf_counter() - started)
+            assert not scrape.done()
+            with stalled.open("wb") as writer:  # an empty metric file: used = its header
+                writer.write(struct.pack("i", 8) + bytes(4))
+            metrics = scrape.result(timeout=5)
+    finally:
+        with contextlib.suppress(OSError):  # a reader still waiting gets an end of file
+            os.close(os.open(stalled, os.O_WRONLY | os.O_NONBLOCK))
+        server.should_exit = True
+        thread.join(timeout=30)
+        store.engine.dispose()
+
+    assert statistics.median(timings) < HEALTHZ_BUDGET_S, timings
+    assert metrics.status_code == 200
