@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from prometheus_client import CollectorRegistry, disable_created_metrics
+from starlette.concurrency import run_in_threadpool
 
 from collector.acknowledge import SHAPE_TAGS
 from collector.admission import InFlightLimit
@@ -73,7 +74,7 @@ def create_app(
         salt = settings.user_hash_salt
         salt_bytes = (
             salt.get_secret_value().encode() if salt else
-            bytes.fromhex(store.installation_secret("user_hash_salt"))
+            bytes.fromhex(await run_in_threadpool(store.installation_secret, "user_hash_salt"))
         )
         ingest = Ingest(settings, instruments, prices, salt_bytes)
         async with AsyncExitStack() as stack:

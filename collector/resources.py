@@ -185,7 +185,7 @@ class ResourceSampler:
         self._task: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> "ResourceSampler":
-        self._process = _watched_process(self._pid)
+        self._process = await asyncio.to_thread(_watched_process, self._pid)
         self._gpus = await asyncio.to_thread(GpuProbe.open)
         await asyncio.to_thread(self._sample)
         self._task = asyncio.create_task(self._run(), name="valuewatch-resource-sampler")
@@ -196,7 +196,7 @@ class ResourceSampler:
         if self._task is not None:
             await self._task
         if self._gpus is not None:
-            self._gpus.close()
+            await asyncio.to_thread(self._gpus.close)
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()

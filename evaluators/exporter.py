@@ -1,7 +1,10 @@
-"""The evaluators' /metrics: the latest stored results, read at scrape time.
+"""The evaluators' /metrics: the latest stored results, as last read from the database.
 
 A custom prometheus_client Collector rather than long-lived gauges, so that every
-replica exports what the database holds, whichever replica computed it.
+replica exports what the database holds, whichever replica computed it. The database is
+read by `refresh`, which the caller runs off the event loop (on a timer and after each
+job); a scrape only copies what the last refresh read, so a slow query never holds up
+the app's other requests.
 """
 
 import logging
@@ -56,17 +59,23 @@ def latest_results(store: Store) -> list[Any]:
 
 
 class EvaluationCollector(Collector):
-    """Yields a gauge family per evaluator metric of the catalog, from the database."""
+    """Yields a gauge family per evaluator metric of the catalog, as last refreshed."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
+        self._families = list(_families().values())
 
     def describe(self) -> Iterator[GaugeMetricFamily]:
         """The families without samples, so registering does not query the database."""
         yield from _families().values()
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        """The latest results; on a database error, families without samples."""
+        """What the last `refresh` read; never touches the database."""
+        yield from self._families
+
+    def refresh(self) -> None:
+        """Read the latest results (blocking); on a database error, families without
+        samples, as a scrape of an unreachable database should show."""
         families = _families()
         try:
             rows = latest_results(self._store)
@@ -83,7 +92,8 @@ class EvaluationCollector(Collector):
             families["valuewatch_evaluator_last_success_timestamp_seconds"].add_metric(
                 [job], at.timestamp()
             )
-        yield from families.values()
+        # One assignment: a scrape in another thread sees the old list or the new one.
+        self._families = list(families.values())
 
 
 def _families() -> dict[str, GaugeMetricFamily]:

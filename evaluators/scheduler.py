@@ -4,6 +4,7 @@ manager for the serve lifespan or for `valuewatch evaluate`."""
 import asyncio
 import logging
 from collections import deque
+from collections.abc import Callable
 from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -23,12 +24,17 @@ class EvaluatorScheduler:
 
     Runs fire just after windows close (at multiples of the interval, plus the job's
     lateness); a run that is late or overlaps the previous one is merged into one.
-    Leaving the context waits for running jobs to finish.
+    Leaving the context waits for running jobs to finish. `after_run`, when given, is
+    called in the job's thread after each run (to refresh the exported results).
     """
 
-    def __init__(self, store: Store, jobs: tuple[Job, ...], history: int = 100) -> None:
+    def __init__(
+        self, store: Store, jobs: tuple[Job, ...], history: int = 100,
+        after_run: Callable[[], None] | None = None,
+    ) -> None:
         self._store = store
         self._jobs = jobs
+        self._after_run = after_run
         self._scheduler = BackgroundScheduler(
             timezone="UTC",
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
@@ -52,6 +58,11 @@ class EvaluatorScheduler:
             self.runs.append(run_job(self._store, job))
         except Exception:
             log.exception("evaluator job %s failed", job.name)
+        if self._after_run is not None:
+            try:
+                self._after_run()
+            except Exception:
+                log.exception("refresh after evaluator job %s failed", job.name)
 
 
 def _trigger(interval: timedelta, lateness: timedelta) -> IntervalTrigger:

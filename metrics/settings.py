@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     scheduler_enabled: bool = True  # false for sidecars; `valuewatch evaluate` runs them apart
     evaluation_lateness_s: float = Field(default=120.0, ge=0)  # wait this long after a window ends
     catch_up_windows: int = Field(default=24, ge=1)  # most windows evaluated after downtime
+    # How often the evaluator gauges are re-read from the database (also after each job),
+    # so that one replica shows what another computed.
+    evaluator_metrics_refresh_s: float = Field(default=15.0, gt=0)
     drift_interval_s: float = Field(default=3600.0, gt=0)  # also the drift window's length
     accuracy_interval_s: float = Field(default=300.0, gt=0)
     accuracy_window_s: float = Field(default=3600.0, gt=0)

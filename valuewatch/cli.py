@@ -97,7 +97,8 @@ def _evaluate(settings: Settings, store: Store, args: argparse.Namespace) -> int
         return 2
     if args.once:
         return evaluate_once(store, jobs)
-    return evaluate_forever(store, jobs, host=args.metrics_host, port=args.metrics_port)
+    return evaluate_forever(store, jobs, host=args.metrics_host, port=args.metrics_port,
+                            refresh_s=settings.evaluator_metrics_refresh_s)
 
 
 def _keys(store: Store, args: argparse.Namespace) -> int:

@@ -6,14 +6,16 @@ evaluators, writes the dashboards, the alert rules and last month's value report
 says what to open.
 """
 
+import json
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
-import httpx
 import uvicorn
 
 from alerts.pipeline import alert_files
@@ -101,18 +103,28 @@ def send_traffic(base: str, key: str, days: int) -> None:
     """Post the generated traffic through the public API, with a progress bar."""
     traffic = generate(days, utc_now())
     batches = list(traffic.batches())
-    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"},
-                      timeout=60) as http:
-        for done, (route, records) in enumerate(batches, start=1):
-            answer = http.post(route, json=records)
-            answer.raise_for_status()
-            progress(done, len(batches), f"sending {days} days of traffic")
-        for month in (f"{utc_now():%Y-%m}", previous_month()):
-            assessments = [{"period": month, "name": name, "score": score, "note": note}
-                           for name, score, note in ASSESSMENTS]
-            http.post("/api/v1/assessments", json=assessments).raise_for_status()
+    for done, (route, records) in enumerate(batches, start=1):
+        post_json(f"{base}{route}", key, records)
+        progress(done, len(batches), f"sending {days} days of traffic")
+    for month in (f"{utc_now():%Y-%m}", previous_month()):
+        assessments = [{"period": month, "name": name, "score": score, "note": note}
+                       for name, score, note in ASSESSMENTS]
+        post_json(f"{base}/api/v1/assessments", key, assessments)
     say(f"  {len(traffic.inferences):,} calls, {len(traffic.feedback):,} feedback, "
         f"{len(traffic.accuracy):,} graded samples, {len(traffic.outcomes):,} outcomes")
+
+
+def post_json(url: str, key: str, payload: Any) -> None:
+    """POST `payload` as JSON; an answer other than 2xx raises urllib's HTTPError.
+
+    The standard library's client, so that a plain install (no test extras) runs the demo.
+    """
+    request = urllib.request.Request(
+        url, data=json.dumps(payload).encode(), method="POST",
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        answer.read()
 
 
 def evaluate(store: Store, settings: Settings) -> None:

@@ -1,6 +1,7 @@
 """`valuewatch evaluate`, and the evaluators that `valuewatch serve` runs in-process."""
 
 import asyncio
+import contextlib
 import logging
 import signal
 from contextlib import AbstractAsyncContextManager
@@ -8,6 +9,7 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, start_http_server
 
+from collector.periodic import Periodic
 from evaluators.exporter import EvaluationCollector
 from evaluators.jobs import Job, build_jobs, job_named
 from evaluators.runner import run_job
@@ -37,13 +39,16 @@ def evaluate_once(store: Store, jobs: tuple[Job, ...]) -> int:
     return 0
 
 
-def evaluate_forever(store: Store, jobs: tuple[Job, ...], *, host: str, port: int) -> int:
+def evaluate_forever(
+    store: Store, jobs: tuple[Job, ...], *, host: str, port: int, refresh_s: float
+) -> int:
     """Run the scheduler until SIGINT or SIGTERM, with the evaluators' /metrics on `port`."""
     registry = CollectorRegistry()
-    registry.register(EvaluationCollector(store))
+    results = EvaluationCollector(store)
+    registry.register(results)
     start_http_server(port, addr=host, registry=registry)
     log.info("evaluator metrics on http://%s:%d/metrics", host, port)
-    asyncio.run(_until_stopped(EvaluatorScheduler(store, jobs)))
+    asyncio.run(_until_stopped(*evaluator_work(store, jobs, results, refresh_s)))
     return 0
 
 
@@ -54,14 +59,30 @@ def in_process_evaluators(
     app's registry; nothing when VALUEWATCH_SCHEDULER_ENABLED=false (sidecars)."""
     if not settings.scheduler_enabled:
         return []
-    registry.register(EvaluationCollector(store))
-    return [EvaluatorScheduler(store, build_jobs(settings))]
+    results = EvaluationCollector(store)
+    registry.register(results)
+    return evaluator_work(
+        store, build_jobs(settings), results, settings.evaluator_metrics_refresh_s
+    )
 
 
-async def _until_stopped(scheduler: EvaluatorScheduler) -> None:
+def evaluator_work(
+    store: Store, jobs: tuple[Job, ...], results: EvaluationCollector, refresh_s: float
+) -> list[AbstractAsyncContextManager[Any]]:
+    """The scheduler, and the timer that re-reads `results` in a thread every `refresh_s`
+    (the scheduler also re-reads them after each job)."""
+    return [
+        Periodic("evaluator metrics refresh", results.refresh, refresh_s),
+        EvaluatorScheduler(store, jobs, after_run=results.refresh),
+    ]
+
+
+async def _until_stopped(*work: AbstractAsyncContextManager[Any]) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    async with scheduler:
+    async with contextlib.AsyncExitStack() as stack:
+        for each in work:
+            await stack.enter_async_context(each)
         await stop.wait()

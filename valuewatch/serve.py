@@ -2,6 +2,7 @@
 or in several worker processes sharing their metrics through prometheus_client's
 multiprocess mode."""
 
+import asyncio
 import gc
 import os
 import shutil
@@ -97,4 +98,4 @@ class WorkerExit:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        multiprocess.mark_process_dead(os.getpid())
+        await asyncio.to_thread(multiprocess.mark_process_dead, os.getpid())

@@ -34,5 +34,6 @@ async def metrics(request: Request) -> Response:
     """Prometheus text exposition of this process's instruments."""
     if request.app.state.settings.metrics_require_key:
         await require(Scope.read)(request)
-    body = generate_latest(request.app.state.exposition)
+    # In a thread: with several workers the registry reads every worker's metric files.
+    body = await run_in_threadpool(generate_latest, request.app.state.exposition)
     return Response(body, media_type=CONTENT_TYPE_LATEST)

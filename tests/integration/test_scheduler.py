@@ -15,6 +15,7 @@ import pytest
 from prometheus_client import CollectorRegistry
 from sqlalchemy import func, select
 
+from collector.periodic import Periodic
 from evaluators.jobs import build_jobs, job_named
 from evaluators.results import EVALUATION_RESULTS
 from evaluators.scheduler import EvaluatorScheduler
@@ -153,7 +154,8 @@ def test_a_sidecar_without_the_scheduler_exports_no_evaluator_metrics(store: Sto
     sidecar = Settings(database_url=url_of(store), scheduler_enabled=False)
     assert in_process_evaluators(sidecar, store, registry) == []
     assert list(registry.collect()) == []
-    assert len(in_process_evaluators(Settings(database_url=url_of(store)), store, registry)) == 1
+    work = in_process_evaluators(Settings(database_url=url_of(store)), store, registry)
+    assert [type(each) for each in work] == [Periodic, EvaluatorScheduler]
     assert registry.get_sample_value("valuewatch_drift_score") is None
     assert "valuewatch_drift_score" in {family.name for family in registry.collect()}
 

@@ -68,7 +68,9 @@ def test_the_evaluators_export_exactly_their_catalog_metrics_after_an_evaluation
         if job.name in ("drift", "accuracy", "feedback", "kpis"):
             run_job(store, job, EVALUATED_HOUR + timedelta(hours=1, minutes=5))
     registry = CollectorRegistry()
-    registry.register(EvaluationCollector(store))
+    results = EvaluationCollector(store)
+    results.refresh()
+    registry.register(results)
 
     with_samples = {
         family.name for family in text_string_to_metric_families(

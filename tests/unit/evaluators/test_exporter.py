@@ -1,4 +1,4 @@
-"""The evaluators' /metrics: latest results at scrape time, names promtool accepts."""
+"""The evaluators' /metrics: the latest results as last refreshed, names promtool accepts."""
 
 import subprocess
 from collections.abc import Callable
@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 from prometheus_client import CollectorRegistry, generate_latest
 from pytest import approx
+from sqlalchemy import event
 
 from evaluators.exporter import EvaluationCollector, evaluator_specs
 from evaluators.jobs import Job
@@ -47,7 +48,9 @@ def evaluated_store(store: Store, insert: Callable, call_rows: Callable, jobs: C
 
 def scrape(store: Store) -> tuple[CollectorRegistry, bytes]:
     registry = CollectorRegistry()
-    registry.register(EvaluationCollector(store))
+    results = EvaluationCollector(store)
+    results.refresh()
+    registry.register(results)
     return registry, generate_latest(registry)
 
 
@@ -104,3 +107,26 @@ def test_an_empty_database_exports_the_families_without_samples(store: Store) ->
     text = body.decode()
     assert "# TYPE valuewatch_drift_score gauge" in text
     assert "valuewatch_drift_score{" not in text
+
+
+
+def test_a_scrape_serves_the_last_refresh_and_sends_no_query(
+    store: Store, insert: Callable, call_rows: Callable, jobs: Callable[..., Job]
+) -> None:
+    registry = CollectorRegistry()
+    results = EvaluationCollector(store)
+    registry.register(results)
+    evaluated_store(store, insert, call_rows, jobs)
+    statements: list[str] = []
+    event.listen(store.engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, *rest: statements.append(statement))
+    ratio = {**MODEL, "task": "qa"}
+
+    before_refresh = registry.get_sample_value("valuewatch_accuracy_ratio", ratio)
+    assert (before_refresh, statements) == (None, [])
+    results.refresh()
+    assert statements
+    statements.clear()
+    assert registry.get_sample_value("valuewatch_accuracy_ratio", ratio) == 0.75
+    assert b"valuewatch_drift_score{" in generate_latest(registry)
+    assert statements == []
