@@ -1,4 +1,4 @@
-"""Multi-row INSERT … ON CONFLICT (id) DO NOTHING RETURNING id, straight to the driver."""
+"""Multi-row INSERT … ON CONFLICT (key) DO NOTHING RETURNING key, straight to the driver."""
 
 import json
 import operator
@@ -14,6 +14,15 @@ from metrics.types import UTCDateTime
 # SQLite allows 32,766 parameters a statement and PostgreSQL 65,535.
 MAX_PARAMETERS = 30_000
 
+# A record's key: ids are the client's, unique only within an app.
+RecordKey = tuple[str, str]
+KEY_COLUMNS = ("app", "id")
+
+
+def record_key(row: dict[str, Any]) -> RecordKey:
+    """The (app, id) a row is stored under."""
+    return row["app"], row["id"]
+
 
 class BulkInsert:
     """Statements that insert rows of one table, each value converted as its column needs."""
@@ -26,7 +35,11 @@ class BulkInsert:
         placeholder = "?" if dialect == "sqlite" else "%s"
         self._row_sql = "(" + ", ".join([placeholder] * len(self.columns)) + ")"
         self._head = f"INSERT INTO {table.name} ({', '.join(self.columns)}) VALUES "
-        self._tail = " ON CONFLICT (id) DO NOTHING RETURNING id"
+        key = [column.name for column in table.primary_key.columns]
+        # Records return their RecordKey; other tables (resource samples) their own key.
+        returned = KEY_COLUMNS if set(key) == set(KEY_COLUMNS) else key
+        self._tail = (f" ON CONFLICT ({', '.join(key)}) DO NOTHING"
+                      f" RETURNING {', '.join(returned)}")
         self.rows_per_statement = MAX_PARAMETERS // len(self.columns)
 
     def statements(self, rows: list[dict[str, Any]]) -> Iterator[tuple[str, tuple[Any, ...]]]:

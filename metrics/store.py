@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
-from metrics.bulk_insert import BulkInsert
+from metrics.bulk_insert import BulkInsert, RecordKey
 from metrics.tables import InstallationSecret
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -77,20 +77,22 @@ class Store:
             with self.engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
-    def insert_new(self, batches: Sequence[tuple[Table, list[dict[str, Any]]]]) -> list[set[str]]:
-        """Insert every batch in one transaction, skipping ids already stored.
+    def insert_new(
+        self, batches: Sequence[tuple[Table, list[dict[str, Any]]]]
+    ) -> list[set[RecordKey]]:
+        """Insert every batch in one transaction, skipping keys already stored.
 
-        Returns, per batch, the ids that were new. Rows go to the driver as multi-row
-        INSERT … ON CONFLICT (id) DO NOTHING RETURNING id statements, with values
-        converted once per column: SQLAlchemy's per-row bind processing cost three times
-        the database's own work on the ingest path.
+        Returns, per batch, the keys that were new: (app, id) for records. Rows go to the
+        driver as multi-row INSERT … ON CONFLICT (key) DO NOTHING RETURNING key statements,
+        with values converted once per column: SQLAlchemy's per-row bind processing cost
+        three times the database's own work on the ingest path.
         """
-        inserted: list[set[str]] = []
+        inserted: list[set[RecordKey]] = []
         with self.engine.begin() as connection:
             for table, rows in batches:
-                new: set[str] = set()
+                new: set[RecordKey] = set()
                 for sql, params in self._bulk_insert(table).statements(rows):
-                    new.update(row[0] for row in connection.exec_driver_sql(sql, params))
+                    new.update(tuple(row) for row in connection.exec_driver_sql(sql, params))
                 inserted.append(new)
         return inserted
 

@@ -20,7 +20,7 @@ HOUR = Window(datetime(2026, 3, 2, 10, tzinfo=UTC), datetime(2026, 3, 2, 11, tzi
 
 
 def feedback_rows(
-    kind: str, values: list[Any], inference_ids: list[str], app: str | None = None
+    kind: str, values: list[Any], inference_ids: list[str], app: str = ""
 ) -> list[dict[str, Any]]:
     n = len(values)
     return [
