@@ -43,6 +43,12 @@ class IngestResult(BaseModel):
     conflicts: list[str] = []
 
 
+# The answer to a single record whose id its app already stored with other content.
+CONFLICT: dict[int | str, dict[str, Any]] = {409: {"model": IngestResult, "description": (
+    "The record's id is stored for its app with other content; nothing was changed."
+)}}
+
+
 async def acknowledge(
     body: Record | list[Record],
     *,

@@ -5,7 +5,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy import Table, select
 
-from collector.acknowledge import IngestResult, acknowledge, one_or_many
+from collector.acknowledge import CONFLICT, IngestResult, acknowledge, one_or_many
 from collector.bodies import FeedbackBody
 from collector.deps import JsonIngestDep
 from collector.validation import invalid
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api/v1/feedback", tags=["feedback"])
 _inference: Table = Inference.__table__  # type: ignore[attr-defined]
 
 
-@router.post("", response_model=IngestResult)
+@router.post("", response_model=IngestResult, responses=CONFLICT)
 async def post_feedback(
     body: one_or_many(FeedbackBody),  # type: ignore[valid-type]
     context: JsonIngestDep,

@@ -158,3 +158,22 @@ def test_feedback_without_an_app_is_refused_only_when_two_apps_share_its_call_id
     assert sorted((row.inference_id, row.app) for row in stored(store, Feedback)) == [
         ("call-1", "search"), ("call-2", ""),
     ]
+
+
+def test_pages_of_calls_hold_every_app_s_call_when_ids_and_times_are_shared(
+    client: TestClient, auth: Headers
+) -> None:
+    apps = ["billing", "search", "support"]
+    client.post("/api/v1/inferences", json=[readme_call(app, timestamp=AT) for app in apps],
+                headers=auth[Scope.ingest])
+
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 1} | ({"cursor": cursor} if cursor else {})
+        page = client.get("/api/v1/inferences", params=params, headers=auth[Scope.read]).json()
+        seen += [(item["app"], item["id"]) for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+
+    assert seen == [(app, "call-1") for app in reversed(apps)]
