@@ -4,12 +4,11 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Discriminator, Tag
 from sqlalchemy import Table
 
-from collector.conflicts import conflicting_keys, unstamped_keys
+from collector.conflicts import conflicting_keys, read_store, unstamped_keys
 from collector.deps import IngestContext
 from collector.validation import invalid
 from metrics.bulk_insert import RecordKey, record_key
@@ -94,7 +93,7 @@ async def store_records(
     if len(new_keys) == len(rows):
         return IngestResult(accepted=len(new_keys), duplicates=0)
     skipped = _skipped(rows, new_keys)
-    conflicts = await run_in_threadpool(
+    conflicts = await read_store(
         conflicting_keys, context.store, table, skipped, unstamped_keys(records)
     )
     conflicting_ids = [row["id"] for row in skipped if record_key(row) in conflicts]

@@ -4,14 +4,17 @@ Only the rows an insert skipped are read back, so the common path, where every k
 new, costs nothing more.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 from sqlalchemy import Table, select
+from sqlalchemy.exc import SQLAlchemyError
 
+from collector.writer import StoreUnavailable
 from metrics.bulk_insert import RecordKey, record_key
 from metrics.store import Store
 from metrics.types import as_utc
@@ -20,6 +23,15 @@ from metrics.types import as_utc
 SERVER_SET = frozenset({"received_at"})
 # Ids read back per query, well under SQLite's parameter limit.
 CHUNK = 1_000
+Found = TypeVar("Found")
+
+
+async def read_store(read: Callable[..., Found], *args: Any) -> Found:
+    """`read(*args)` off the event loop; a database failure is a 503, never a 500."""
+    try:
+        return await run_in_threadpool(read, *args)
+    except SQLAlchemyError as exc:
+        raise StoreUnavailable(str(exc).splitlines()[0]) from exc
 
 
 def unstamped_keys(records: Iterable[BaseModel]) -> set[RecordKey]:

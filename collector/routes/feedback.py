@@ -1,12 +1,12 @@
 """POST /api/v1/feedback."""
 
 from fastapi import APIRouter
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy import Table, select
 
 from collector.acknowledge import CONFLICT, IngestResult, acknowledge, one_or_many
 from collector.bodies import FeedbackBody
+from collector.conflicts import read_store
 from collector.deps import JsonIngestDep
 from collector.validation import invalid
 from metrics.store import Store
@@ -29,7 +29,7 @@ async def post_feedback(
     records = body if isinstance(body, list) else [body]
     unnamed = {record.inference_id for record in records if not record.app}
     if unnamed:
-        shared = await run_in_threadpool(_shared_call_ids, context.store, unnamed)
+        shared = await read_store(_shared_call_ids, context.store, unnamed)
         for index, record in enumerate(records):
             if not record.app and record.inference_id in shared:
                 raise invalid((index, "app"), (

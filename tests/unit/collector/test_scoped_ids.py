@@ -2,10 +2,13 @@
 duplicate, and a repeated id with other content is a conflict, on SQLite and PostgreSQL."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from prometheus_client import CollectorRegistry
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from metrics.store import Store
@@ -177,3 +180,28 @@ def test_pages_of_calls_hold_every_app_s_call_when_ids_and_times_are_shared(
             break
 
     assert seen == [(app, "call-1") for app in reversed(apps)]
+
+
+def test_a_failing_read_back_of_repeated_ids_answers_503_not_500(
+    client: TestClient, auth: Headers, store: Store
+) -> None:
+    client.post("/api/v1/inferences", json=readme_call("support"), headers=auth[Scope.ingest])
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def refuse_reads(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "inference.id IN" in statement:
+            raise OperationalError(statement, params, Exception("server closed the connection"))
+
+    try:
+        feedback = client.post("/api/v1/feedback", json={
+            "inference_id": "call-1", "kind": "thumbs", "value": "up"},
+            headers=auth[Scope.ingest])
+        retry = client.post("/api/v1/inferences", json=readme_call("support"),
+                            headers=auth[Scope.ingest])
+    finally:
+        event.remove(store.engine, "before_cursor_execute", refuse_reads)
+
+    assert [(a.status_code, a.headers.get("retry-after")) for a in (feedback, retry)] == [
+        (503, "5"), (503, "5"),
+    ]
+    assert "database unreachable" in retry.json()["detail"]
