@@ -17,4 +17,4 @@ class Call(BaseModel):
 
 @app.post("/api/v1/inferences")
 async def post(call: Call) -> dict[str, int]:
-    return {"accepted": 1, "duplicates": 0}
+    return {"accepted": 1, "duplicates": 0, "conflicts": []}

@@ -9,8 +9,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Discriminator, Tag
 from sqlalchemy import Table
 
+from collector.conflicts import conflicting_keys, read_store, unstamped_keys
 from collector.deps import IngestContext
 from collector.validation import invalid
+from metrics.bulk_insert import RecordKey, record_key
 from metrics.types import utc_now
 
 Record = TypeVar("Record", bound=BaseModel)
@@ -48,10 +50,18 @@ def as_single_record(exc: RequestValidationError) -> RequestValidationError:
 
 
 class IngestResult(BaseModel):
-    """What an ingest request stored: new records and retried ones already stored."""
+    """What an ingest request stored: new records, retried ones already stored, and the
+    ids of records refused because their app already stored other content under them."""
 
     accepted: int
     duplicates: int
+    conflicts: list[str] = []
+
+
+# The answer to a single record whose id its app already stored with other content.
+CONFLICT: dict[int | str, dict[str, Any]] = {409: {"model": IngestResult, "description": (
+    "The record's id is stored for its app with other content; nothing was changed."
+)}}
 
 
 async def acknowledge(
@@ -60,10 +70,14 @@ async def acknowledge(
     kind: str,
     table: Table,
     to_rows: Callable[[list[Record], datetime], list[dict[str, Any]]],
-    observe: Callable[[Iterable[dict[str, Any]], set[str]], None],
+    observe: Callable[[Iterable[dict[str, Any]], set[RecordKey]], None],
     context: IngestContext,
 ) -> JSONResponse:
-    """Store `body` and answer, with an IngestResult, only once its rows are committed."""
+    """Store `body` and answer, with an IngestResult, only once its rows are committed.
+
+    A single record in conflict is answered 409, which retry loops take as final; a list
+    is answered 200 with the conflicting ids listed, as its other records were stored.
+    """
     records = body if isinstance(body, list) else [body]
     try:
         result = await store_records(
@@ -73,8 +87,10 @@ async def acknowledge(
         if isinstance(body, list):
             raise
         raise as_single_record(exc) from None
+    status = 409 if result.conflicts and not isinstance(body, list) else 200
     # A Response skips FastAPI's validation of the returned model: the fields are ours.
-    return JSONResponse({"accepted": result.accepted, "duplicates": result.duplicates})
+    return JSONResponse({"accepted": result.accepted, "duplicates": result.duplicates,
+                         "conflicts": result.conflicts}, status_code=status)
 
 
 async def store_records(
@@ -83,7 +99,7 @@ async def store_records(
     kind: str,
     table: Table,
     to_rows: Callable[[list[Record], datetime], list[dict[str, Any]]],
-    observe: Callable[[Iterable[dict[str, Any]], set[str]], None],
+    observe: Callable[[Iterable[dict[str, Any]], set[RecordKey]], None],
     context: IngestContext,
 ) -> IngestResult:
     """Convert, commit, count: the path every ingest route takes."""
@@ -91,11 +107,35 @@ async def store_records(
     if len(records) > limit:
         raise invalid((), f"at most {limit} records per request, got {len(records)}")
     rows = to_rows(records, utc_now())
-    new_ids = await context.writer.write(table, rows)
-    observe(rows, new_ids)
+    new_keys = await context.writer.write(table, rows)
+    observe(rows, new_keys)
     counter = context.ingest.instruments["valuewatch_ingest_records_total"]
-    duplicates = len(rows) - len(new_ids)
-    counter.labels(kind=kind, result="accepted").inc(len(new_ids))
+    counter.labels(kind=kind, result="accepted").inc(len(new_keys))
+    if len(new_keys) == len(rows):
+        return IngestResult(accepted=len(new_keys), duplicates=0)
+    skipped = _skipped(rows, new_keys)
+    conflicts = await read_store(
+        conflicting_keys, context.store, table, skipped, unstamped_keys(records)
+    )
+    conflicting_ids = [row["id"] for row in skipped if record_key(row) in conflicts]
+    duplicates = len(skipped) - len(conflicting_ids)
     if duplicates:
         counter.labels(kind=kind, result="duplicate").inc(duplicates)
-    return IngestResult(accepted=len(new_ids), duplicates=duplicates)
+    if conflicting_ids:
+        counter.labels(kind=kind, result="conflict").inc(len(conflicting_ids))
+    return IngestResult(
+        accepted=len(new_keys), duplicates=duplicates, conflicts=conflicting_ids
+    )
+
+
+def _skipped(rows: list[dict[str, Any]], new_keys: set[RecordKey]) -> list[dict[str, Any]]:
+    # A key sent twice in one request is new only the first time.
+    first: set[RecordKey] = set()
+    skipped = []
+    for row in rows:
+        key = record_key(row)
+        if key in new_keys and key not in first:
+            first.add(key)
+        else:
+            skipped.append(row)
+    return skipped

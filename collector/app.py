@@ -85,7 +85,7 @@ def create_app(
                 store, instruments,
                 max_queue_rows=settings.max_queue_rows, max_batch_rows=settings.max_batch_rows,
             ))
-            app.state.ingest_context = IngestContext(writer, ingest, settings)
+            app.state.ingest_context = IngestContext(writer, ingest, settings, store)
             if store.dialect == "sqlite":  # WAL checkpoints off the commit path
                 await stack.enter_async_context(
                     Periodic("WAL checkpoint", store.checkpoint, WAL_CHECKPOINT_S)

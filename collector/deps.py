@@ -21,6 +21,7 @@ class IngestContext:
     writer: BatchWriter
     ingest: Ingest
     settings: Settings
+    store: Store  # read only when a record repeats a stored key
 
 
 async def get_store(request: Request) -> Store:

@@ -14,6 +14,7 @@ from collector.validation import (
     invalid,
     thumbs_number,
 )
+from metrics.bulk_insert import RecordKey, record_key
 from metrics.instruments import Instruments
 from metrics.prices import PriceTable
 from metrics.settings import Settings
@@ -69,10 +70,12 @@ class Ingest:
             rows.append(row)
         return rows
 
-    def observe_inferences(self, rows: Iterable[dict[str, Any]], new_ids: set[str]) -> None:
+    def observe_inferences(
+        self, rows: Iterable[dict[str, Any]], new_keys: set[RecordKey]
+    ) -> None:
         """Update the GenAI histograms and cost counters for the rows newly stored."""
         for row in rows:
-            if row["id"] not in new_ids:
+            if record_key(row) not in new_keys:
                 continue
             error_type = row["error_type"] or ("error" if row["status"] == "error" else "")
             series = self._series.of(
@@ -101,7 +104,7 @@ class Ingest:
             rows.append({
                 "id": record.id or str(uuid.uuid4()),
                 "inference_id": record.inference_id,
-                "app": record.app,
+                "app": record.app or "",
                 "kind": record.kind,
                 "value": value,
                 "label": label,
@@ -111,10 +114,12 @@ class Ingest:
             })
         return rows
 
-    def observe_feedback(self, rows: Iterable[dict[str, Any]], new_ids: set[str]) -> None:
+    def observe_feedback(
+        self, rows: Iterable[dict[str, Any]], new_keys: set[RecordKey]
+    ) -> None:
         """Count newly stored feedback by kind and sentiment."""
         for row in rows:
-            if row["id"] in new_ids:
+            if record_key(row) in new_keys:
                 self.instruments.labels(
                     "valuewatch_feedback_total", app=row["app"] or "",
                     kind=row["kind"].value, sentiment=sentiment(row["kind"], row["value"]),
@@ -135,10 +140,12 @@ class Ingest:
             rows.append(row)
         return rows
 
-    def observe_accuracy(self, rows: Iterable[dict[str, Any]], new_ids: set[str]) -> None:
+    def observe_accuracy(
+        self, rows: Iterable[dict[str, Any]], new_keys: set[RecordKey]
+    ) -> None:
         """Count newly stored graded samples."""
         for row in rows:
-            if row["id"] in new_ids:
+            if record_key(row) in new_keys:
                 correct = "unknown" if row["correct"] is None else str(row["correct"]).lower()
                 self.instruments.labels(
                     "valuewatch_accuracy_samples_total", app=row["app"],
@@ -157,10 +164,12 @@ class Ingest:
             rows.append(row)
         return rows
 
-    def observe_outcomes(self, rows: Iterable[dict[str, Any]], new_ids: set[str]) -> None:
+    def observe_outcomes(
+        self, rows: Iterable[dict[str, Any]], new_keys: set[RecordKey]
+    ) -> None:
         """Count newly stored outcomes and add up their values."""
         for row in rows:
-            if row["id"] in new_ids:
+            if record_key(row) in new_keys:
                 labels = {"app": row["app"], "outcome": row["name"]}
                 self.instruments.labels("valuewatch_outcomes_total", **labels).inc()
                 if row["value"] >= 0:

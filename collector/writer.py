@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Table
 
+from metrics.bulk_insert import RecordKey, record_key
 from metrics.instruments import Instruments
 from metrics.store import Store
 
@@ -56,7 +57,7 @@ class StoreUnavailable(Exception):
 class _Pending:
     table: Table
     rows: list[dict[str, Any]]
-    done: asyncio.Future[set[str]] = field(
+    done: asyncio.Future[set[RecordKey]] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
 
@@ -99,8 +100,9 @@ class BatchWriter:
         """Rows accepted into the queue and not yet committed."""
         return self._queued_rows
 
-    async def write(self, table: Table, rows: list[dict[str, Any]]) -> set[str]:
-        """Store `rows` durably; returns the ids that were new (the rest were duplicates)."""
+    async def write(self, table: Table, rows: list[dict[str, Any]]) -> set[RecordKey]:
+        """Store `rows` durably; returns the (app, id) keys that were new (the rest were not
+        stored: repeats of a stored key)."""
         if self._closing:
             raise Overloaded("the collector is shutting down")
         if self._queued_rows + len(rows) > self._max_queue_rows and self._queued_rows > 0:
@@ -153,23 +155,23 @@ class BatchWriter:
             rows += len(item.rows)
         return group
 
-    def _commit(self, group: list[_Pending]) -> list[set[str]]:
-        # Merge the group per table; an id sent twice in one group is stored once and
+    def _commit(self, group: list[_Pending]) -> list[set[RecordKey]]:
+        # Merge the group per table; a key sent twice in one group is stored once and
         # counts as new only for the request that sent it first.
         merged: dict[str, tuple[Table, list[dict[str, Any]]]] = {}
-        owner: dict[tuple[str, str], int] = {}
+        owner: dict[tuple[str, RecordKey], int] = {}
         for index, item in enumerate(group):
             _, rows = merged.setdefault(item.table.name, (item.table, []))
             for row in item.rows:
-                key = (item.table.name, row["id"])
+                key = (item.table.name, record_key(row))
                 if key not in owner:
                     owner[key] = index
                     rows.append(row)
         stored = self._store.insert_new(list(merged.values()))
-        results: list[set[str]] = [set() for _ in group]
-        for (table, _), ids in zip(merged.values(), stored, strict=True):
-            for new_id in ids:
-                results[owner[(table.name, new_id)]].add(new_id)
+        results: list[set[RecordKey]] = [set() for _ in group]
+        for (table, _), keys in zip(merged.values(), stored, strict=True):
+            for new_key in keys:
+                results[owner[(table.name, new_key)]].add(new_key)
         return results
 
     def _observe_commit(self, seconds: float, group: list[_Pending]) -> None:

@@ -7,7 +7,7 @@ from sqlalchemy import BigInteger, ColumnElement, FromClause, Table, and_, case,
 from sqlalchemy import literal_column as sql_literal
 
 from evaluators.windows import Window
-from metrics.tables import AccuracySample, Feedback, FeedbackKind, Inference
+from metrics.tables import AccuracySample, Feedback, FeedbackKind, Inference, feedback_call
 
 SignalKind = Literal["numeric", "categorical"]
 # Rows are thinned in SQL by a fixed hash of the row into [0, HASH_MODULUS).
@@ -64,12 +64,13 @@ ACCURACY_SAMPLES = Source(
     "accuracy_sample", _accuracy, _accuracy.c.timestamp, _accuracy.c.app, _accuracy.c.model,
     _accuracy,
 )
-# Feedback may lack an app, and never has a model: both come from the call it is about.
+# Feedback that names no app ('') takes the app of its call, and it never has a model:
+# that comes from the call it is about.
 FEEDBACK = Source(
     "feedback",
-    _feedback.outerjoin(_inference, _inference.c.id == _feedback.c.inference_id),
+    _feedback.outerjoin(_inference, feedback_call(_inference)),
     _feedback.c.timestamp,
-    func.coalesce(_feedback.c.app, _inference.c.app, ""),
+    func.coalesce(func.nullif(_feedback.c.app, ""), _inference.c.app, ""),
     func.coalesce(_inference.c.model, ""),
     _feedback,
 )

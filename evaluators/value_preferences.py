@@ -12,9 +12,9 @@ from datetime import datetime
 from itertools import product
 from typing import Any
 
-from sqlalchemy import Connection, Table, case, func, select
+from sqlalchemy import Connection, Table, and_, case, func, select
 
-from metrics.tables import Feedback, FeedbackKind, Inference
+from metrics.tables import Feedback, FeedbackKind, Inference, feedback_call
 
 PROMPT_KEYS = ("gen_ai.input.messages", "gen_ai.prompt", "prompt")
 COMPLETION_KEYS = ("gen_ai.output.messages", "gen_ai.completion", "completion")
@@ -36,17 +36,22 @@ def rated_calls(connection: Connection, since: datetime) -> list[dict[str, Any]]
     feedback on a 0-1 scale (a rating r counts as (r − 1) ÷ 4)."""
     f, i = _feedback.c, _inference.c
     normalised = case((f.kind == FeedbackKind.rating, (f.value - 1.0) / 4.0), else_=f.value)
+    # Grouped by the call each piece of feedback found, so feedback that names its app
+    # and feedback that names none add up for one call.
+    rated = _inference.alias("rated")
     scores = (
-        select(f.inference_id, func.avg(normalised).label("score"),
+        select(rated.c.id, rated.c.app, func.avg(normalised).label("score"),
                func.count().label("feedback"))
+        .select_from(_feedback.join(rated, feedback_call(rated)))
         .where(f.timestamp >= since, f.value.is_not(None),
                f.kind.in_([FeedbackKind.thumbs, FeedbackKind.rating, FeedbackKind.score]))
-        .group_by(f.inference_id).subquery()
+        .group_by(rated.c.id, rated.c.app).subquery()
     )
     query = (
         select(i.id, i.timestamp, i.app, i.model, i.use_case, i.session, i.attributes,
                scores.c.score, scores.c.feedback)
-        .join(scores, scores.c.inference_id == i.id).order_by(i.timestamp, i.id)
+        .join(scores, and_(scores.c.id == i.id, scores.c.app == i.app))
+        .order_by(i.timestamp, i.id, i.app)
     )
     return [row._asdict() for row in connection.execute(query)]
 
@@ -54,7 +59,7 @@ def rated_calls(connection: Connection, since: datetime) -> list[dict[str, Any]]
 def preference_records(connection: Connection, since: datetime) -> Iterator[dict[str, Any]]:
     """Chosen/rejected pairs where content allows, then one record per other rated call."""
     by_prompt: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    paired: set[str] = set()
+    paired: set[tuple[str, str]] = set()
     calls = rated_calls(connection, since)
     for call in calls:
         prompt = _content(call["attributes"], PROMPT_KEYS)
@@ -64,7 +69,7 @@ def preference_records(connection: Connection, since: datetime) -> Iterator[dict
         good = [call for call in answers if call["score"] >= 0.5]
         bad = [call for call in answers if call["score"] < 0.5]
         for chosen, rejected in list(product(good, bad))[:MAX_PAIRS_PER_PROMPT]:
-            paired.update((chosen["id"], rejected["id"]))
+            paired.update(((chosen["app"], chosen["id"]), (rejected["app"], rejected["id"])))
             yield {
                 "type": "pair", "prompt": prompt,
                 "chosen": _content(chosen["attributes"], COMPLETION_KEYS),
@@ -74,7 +79,7 @@ def preference_records(connection: Connection, since: datetime) -> Iterator[dict
                 "app": chosen["app"], "model": chosen["model"],
             }
     for call in calls:
-        if call["id"] not in paired:
+        if (call["app"], call["id"]) not in paired:
             yield {
                 "type": "rated", "inference_id": call["id"], "app": call["app"],
                 "model": call["model"], "use_case": call["use_case"],

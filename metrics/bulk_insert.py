@@ -1,5 +1,5 @@
-"""Multi-row INSERT … ON CONFLICT (id) DO NOTHING RETURNING id (or another conflict clause),
-straight to the driver."""
+"""Multi-row INSERT … ON CONFLICT (key) DO NOTHING RETURNING key (or another conflict
+clause), straight to the driver."""
 
 import json
 import operator
@@ -15,13 +15,20 @@ from metrics.types import UTCDateTime
 # SQLite allows 32,766 parameters a statement and PostgreSQL 65,535.
 MAX_PARAMETERS = 30_000
 
+# A record's key: ids are the client's, unique only within an app.
+RecordKey = tuple[str, str]
+KEY_COLUMNS = ("app", "id")
+
+
+def record_key(row: dict[str, Any]) -> RecordKey:
+    """The (app, id) a row is stored under."""
+    return row["app"], row["id"]
+
 
 class BulkInsert:
     """Statements that insert rows of one table, each value converted as its column needs."""
 
-    def __init__(
-        self, table: Table, dialect: str, conflict: str = "ON CONFLICT (id) DO NOTHING RETURNING id"
-    ) -> None:
+    def __init__(self, table: Table, dialect: str, conflict: str | None = None) -> None:
         self.columns = [column.name for column in table.columns]
         self._values = operator.itemgetter(*self.columns)
         converters = [_converter(column.type, dialect) for column in table.columns]
@@ -29,7 +36,11 @@ class BulkInsert:
         placeholder = "?" if dialect == "sqlite" else "%s"
         self._row_sql = "(" + ", ".join([placeholder] * len(self.columns)) + ")"
         self._head = f"INSERT INTO {table.name} ({', '.join(self.columns)}) VALUES "
-        self._tail = " " + conflict
+        key = [column.name for column in table.primary_key.columns]
+        # Records return their RecordKey; other tables (resource samples) their own key.
+        returned = KEY_COLUMNS if set(key) == set(KEY_COLUMNS) else key
+        self._tail = " " + (conflict or f"ON CONFLICT ({', '.join(key)}) DO NOTHING"
+                                        f" RETURNING {', '.join(returned)}")
         self.rows_per_statement = MAX_PARAMETERS // len(self.columns)
 
     def statements(self, rows: list[dict[str, Any]]) -> Iterator[tuple[str, tuple[Any, ...]]]:

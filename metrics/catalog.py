@@ -128,8 +128,9 @@ CATALOG: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         "valuewatch_ingest_records_total", "counter",
-        "Records the collector received, by record kind and result "
-        "(accepted, duplicate, rejected).", "records", ("kind", "result"),
+        "Records the collector received, by record kind and result (accepted, duplicate, "
+        "conflict: an id its app already stored with other content, rejected).", "records",
+        ("kind", "result"),
     ),
     MetricSpec(
         "valuewatch_ingest_queue_rows", "gauge",

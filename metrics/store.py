@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
-from metrics.bulk_insert import BulkInsert
+from metrics.bulk_insert import BulkInsert, RecordKey, record_key
 from metrics.freshness import IngestTouch
 from metrics.tables import InstallationSecret
 from metrics.types import as_utc, utc_now
@@ -44,11 +44,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def touched_hours(rows: list[dict[str, Any]], new: set[str]) -> set[datetime]:
-    """The UTC hours that the `timestamp` of the rows whose id is in `new` fall in."""
+def touched_hours(rows: list[dict[str, Any]], new: set[RecordKey]) -> set[datetime]:
+    """The UTC hours that the `timestamp` of the rows whose key is in `new` fall in."""
     hours = set()
     for row in rows:
-        if row["id"] in new:
+        if record_key(row) in new:
             moment = row["timestamp"]
             if moment.tzinfo is not UTC:
                 moment = as_utc(moment)
@@ -92,25 +92,27 @@ class Store:
             with self.engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
-    def insert_new(self, batches: Sequence[tuple[Table, list[dict[str, Any]]]]) -> list[set[str]]:
-        """Insert every batch in one transaction, skipping ids already stored.
+    def insert_new(
+        self, batches: Sequence[tuple[Table, list[dict[str, Any]]]]
+    ) -> list[set[RecordKey]]:
+        """Insert every batch in one transaction, skipping keys already stored.
 
-        Returns, per batch, the ids that were new. Rows go to the driver as multi-row
-        INSERT … ON CONFLICT (id) DO NOTHING RETURNING id statements, with values
-        converted once per column: SQLAlchemy's per-row bind processing cost three times
-        the database's own work on the ingest path.
+        Returns, per batch, the keys that were new: (app, id) for records. Rows go to the
+        driver as multi-row INSERT … ON CONFLICT (key) DO NOTHING RETURNING key statements,
+        with values converted once per column: SQLAlchemy's per-row bind processing cost
+        three times the database's own work on the ingest path.
 
         The hours the new rows fall in are noted in `ingest_touch` in the same transaction
         (one row per table and hour), so evaluations of those hours are redone.
         """
-        inserted: list[set[str]] = []
+        inserted: list[set[RecordKey]] = []
         touches: list[dict[str, Any]] = []
         with self.engine.begin() as connection:
             touched_at = utc_now()
             for table, rows in batches:
-                new: set[str] = set()
+                new: set[RecordKey] = set()
                 for sql, params in self._bulk_insert(table).statements(rows):
-                    new.update(row[0] for row in connection.exec_driver_sql(sql, params))
+                    new.update(tuple(row) for row in connection.exec_driver_sql(sql, params))
                 inserted.append(new)
                 touches += (
                     {"source": table.name, "hour": hour, "version": 1, "touched_at": touched_at}

@@ -5,7 +5,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import FiniteFloat
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, ColumnElement, FromClause, Index, UniqueConstraint, and_, or_
 from sqlmodel import Field, SQLModel
 
 from metrics.types import UTCDateTime, utc_now
@@ -55,7 +55,7 @@ class InferenceBase(SQLModel):
     """Fields of one LLM call shared by what is accepted and what is returned."""
 
     id: str = Field(primary_key=True, **ID_FIELD)
-    app: str = Field(**NAME_FIELD)
+    app: str = Field(primary_key=True, **NAME_FIELD)
     model: str = Field(**NAME_FIELD)
     provider: str | None = Field(default=None, max_length=200)
     operation: str = Field(default="chat", max_length=100)
@@ -86,7 +86,7 @@ class InferenceCreate(InferenceBase):
 
 
 class Inference(InferenceBase, table=True):
-    """A stored LLM call. The client's id is the idempotency key."""
+    """A stored LLM call. The client's id, within its app, is the idempotency key."""
 
     __tablename__ = "inference"
     __table_args__ = (Index("ix_inference_app_model_ts", "app", "model", "timestamp"),)
@@ -135,8 +135,24 @@ class Feedback(FeedbackBase, table=True):
 
     __tablename__ = "feedback"
 
+    # Part of the key, so '' stands for feedback that names no app.
+    app: str = Field(default="", primary_key=True, max_length=200)  # type: ignore[assignment]
+
     timestamp: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
     user_hash: str | None = Field(default=None, max_length=64)
+
+
+def feedback_call(calls: FromClause) -> ColumnElement[bool]:
+    """Feedback's join to the call it is about, in `calls` (the inference table or an alias).
+
+    An id is unique only within its app, so feedback finds its call by inference id and
+    app; feedback that names no app ('') finds the call of that id in any app.
+    """
+    feedback = Feedback.__table__.c  # type: ignore[attr-defined]
+    return and_(
+        calls.c.id == feedback.inference_id,
+        or_(feedback.app == "", feedback.app == calls.c.app),
+    )
 
 
 # --- accuracy samples ----------------------------------------------------------------------
@@ -147,7 +163,7 @@ class AccuracySampleBase(SQLModel):
 
     id: str = Field(primary_key=True, **ID_FIELD)
     inference_id: str | None = Field(default=None, index=True, max_length=200)
-    app: str = Field(**NAME_FIELD)
+    app: str = Field(primary_key=True, **NAME_FIELD)
     model: str = Field(**NAME_FIELD)
     task: str = Field(default="default", **NAME_FIELD)
     correct: bool | None = None
@@ -179,7 +195,7 @@ class OutcomeBase(SQLModel):
 
     id: str = Field(primary_key=True, **ID_FIELD)
     inference_id: str | None = Field(default=None, index=True, max_length=200)
-    app: str = Field(**NAME_FIELD)
+    app: str = Field(primary_key=True, **NAME_FIELD)
     name: str = Field(**NAME_FIELD)
     value: FiniteFloat = 1.0
     unit: str = Field(default="count", max_length=50)

@@ -77,7 +77,7 @@ def call_row(index: int, moment: datetime, **fields: Any) -> dict[str, Any]:
 def feedback_row(index: int, inference_id: str, moment: datetime, kind: str,
                  value: float | None, label: str | None = None) -> dict[str, Any]:
     """One feedback row as stored."""
-    return {"id": f"feedback-{inference_id}-{index}", "inference_id": inference_id, "app": None,
+    return {"id": f"feedback-{inference_id}-{index}", "inference_id": inference_id, "app": "",
             "kind": kind, "value": value, "label": label, "comment": None,
             "timestamp": moment, "user_hash": None}
 

@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from collector.acknowledge import IngestResult, acknowledge, one_or_many
+from collector.acknowledge import CONFLICT, IngestResult, acknowledge, one_or_many
 from collector.bodies import AccuracySampleBody
 from collector.deps import JsonIngestDep
 from metrics.tables import AccuracySample
@@ -11,7 +11,7 @@ from metrics.tables import AccuracySample
 router = APIRouter(prefix="/api/v1/accuracy", tags=["accuracy"])
 
 
-@router.post("", response_model=IngestResult)
+@router.post("", response_model=IngestResult, responses=CONFLICT)
 async def post_accuracy(
     body: one_or_many(AccuracySampleBody),  # type: ignore[valid-type]
     context: JsonIngestDep,

@@ -1,6 +1,7 @@
 """POST and GET /api/v1/inferences."""
 
 import base64
+import json
 from datetime import datetime
 from typing import Annotated
 
@@ -10,7 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
-from collector.acknowledge import IngestResult, acknowledge, one_or_many
+from collector.acknowledge import CONFLICT, IngestResult, acknowledge, one_or_many
 from collector.bodies import InferenceBody
 from collector.deps import JsonIngestDep, ReadKey, StoreDep
 from metrics.tables import Inference, InferencePublic
@@ -26,7 +27,7 @@ class InferencePage(BaseModel):
     next_cursor: str | None
 
 
-@router.post("", response_model=IngestResult)
+@router.post("", response_model=IngestResult, responses=CONFLICT)
 async def post_inferences(
     body: one_or_many(InferenceBody),  # type: ignore[valid-type]
     context: JsonIngestDep,
@@ -61,12 +62,17 @@ def list_inferences(
     if until is not None:
         query = query.where(col(Inference.timestamp) < as_utc(until))
     if cursor is not None:
-        at, last_id = _decode_cursor(cursor)
+        at, last_id, last_app = _decode_cursor(cursor)
+        # Ids repeat across apps, so ties on time are broken by the whole key.
         query = query.where(or_(
             col(Inference.timestamp) < at,
             and_(col(Inference.timestamp) == at, col(Inference.id) < last_id),
+            and_(col(Inference.timestamp) == at, col(Inference.id) == last_id,
+                 col(Inference.app) < last_app),
         ))
-    query = query.order_by(col(Inference.timestamp).desc(), col(Inference.id).desc())
+    query = query.order_by(
+        col(Inference.timestamp).desc(), col(Inference.id).desc(), col(Inference.app).desc()
+    )
     with Session(store.engine) as session:
         rows = session.exec(query.limit(limit + 1)).all()
     items = [InferencePublic.model_validate(row, from_attributes=True) for row in rows[:limit]]
@@ -75,13 +81,13 @@ def list_inferences(
 
 
 def _encode_cursor(last: InferencePublic) -> str:
-    raw = f"{last.timestamp.isoformat()}|{last.id}"
+    raw = json.dumps([last.timestamp.isoformat(), last.id, last.app])
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
-def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+def _decode_cursor(cursor: str) -> tuple[datetime, str, str]:
     try:
-        at, _, last_id = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        return as_utc(datetime.fromisoformat(at)), last_id
-    except ValueError as exc:
+        at, last_id, last_app = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return as_utc(datetime.fromisoformat(at)), str(last_id), str(last_app)
+    except (ValueError, TypeError) as exc:
         raise HTTPException(422, "cursor: not a cursor this API returned") from exc

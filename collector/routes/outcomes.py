@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from collector.acknowledge import IngestResult, acknowledge, one_or_many
+from collector.acknowledge import CONFLICT, IngestResult, acknowledge, one_or_many
 from collector.bodies import OutcomeBody
 from collector.deps import JsonIngestDep
 from metrics.tables import Outcome
@@ -11,7 +11,7 @@ from metrics.tables import Outcome
 router = APIRouter(prefix="/api/v1/outcomes", tags=["outcomes"])
 
 
-@router.post("", response_model=IngestResult)
+@router.post("", response_model=IngestResult, responses=CONFLICT)
 async def post_outcomes(
     body: one_or_many(OutcomeBody),  # type: ignore[valid-type]
     context: JsonIngestDep,

@@ -101,6 +101,8 @@ async def _store(decoded: DecodedTraces, encoding: Encoding, context: IngestCont
         except (Overloaded, StoreUnavailable) as exc:
             return _overloaded(exc, ingest, encoding)
         accepted, duplicates = result.accepted, result.duplicates
+        errors.extend(f"span {span}: another span with this id and other content is stored"
+                      for span in result.conflicts)
     rejected = len(decoded.records) + decoded.rejected_spans - accepted - duplicates
     _count(ingest, accepted=accepted, duplicate=duplicates, rejected=rejected,
            ignored=decoded.ignored_spans)

@@ -15,7 +15,7 @@ def test_a_key_from_the_cli_lets_a_client_store_and_read_a_call(server: Server) 
               "input_tokens": 120, "output_tokens": 40}
 
     stored = httpx.post(f"{server.url}/api/v1/inferences", json=record, headers=ingest)
-    assert stored.json() == {"accepted": 1, "duplicates": 0}
+    assert stored.json() == {"accepted": 1, "duplicates": 0, "conflicts": []}
     page = httpx.get(f"{server.url}/api/v1/inferences", headers=read).json()
     assert [item["id"] for item in page["items"]] == ["cli-1"]
     assert httpx.get(f"{server.url}/api/v1/inferences", headers=ingest).status_code == 403

@@ -37,7 +37,7 @@ def test_a_stored_call_is_returned_by_the_read_api(client: TestClient, auth: Hea
         "/api/v1/inferences", json=call("c1", user="alice"), headers=auth[Scope.ingest]
     )
     assert answer.status_code == 200
-    assert answer.json() == {"accepted": 1, "duplicates": 0}
+    assert answer.json() == {"accepted": 1, "duplicates": 0, "conflicts": []}
 
     page = client.get("/api/v1/inferences", headers=auth[Scope.read]).json()
     [item] = page["items"]
@@ -58,8 +58,8 @@ def test_a_retried_record_is_acknowledged_but_stored_once(
         "/api/v1/inferences", json=[*batch, call("r3")], headers=auth[Scope.ingest]
     ).json()
 
-    assert first == {"accepted": 2, "duplicates": 0}
-    assert again == {"accepted": 1, "duplicates": 2}
+    assert first == {"accepted": 2, "duplicates": 0, "conflicts": []}
+    assert again == {"accepted": 1, "duplicates": 2, "conflicts": []}
     assert sorted(row.id for row in stored(store, Inference)) == ["r1", "r2", "r3"]
     labels = {"kind": "inference", "result": "duplicate"}
     assert registry.get_sample_value("valuewatch_ingest_records_total", labels) == 2.0
@@ -71,7 +71,7 @@ def test_the_same_id_twice_in_one_request_is_one_record(
     answer = client.post(
         "/api/v1/inferences", json=[call("d1"), call("d1")], headers=auth[Scope.ingest]
     )
-    assert answer.json() == {"accepted": 1, "duplicates": 1}
+    assert answer.json() == {"accepted": 1, "duplicates": 1, "conflicts": []}
     assert len(stored(store, Inference)) == 1
 
 
@@ -182,7 +182,7 @@ def test_feedback_comments_are_redacted_and_users_hashed(
         {"id": "f3", "inference_id": "c1", "kind": "label", "label": "hallucination"},
     ]
     answer = client.post("/api/v1/feedback", json=body, headers=auth[Scope.ingest])
-    assert answer.json() == {"accepted": 3, "duplicates": 0}
+    assert answer.json() == {"accepted": 3, "duplicates": 0, "conflicts": []}
 
     rows = {row.id: row for row in stored(store, Feedback)}
     assert rows["f1"].comment == "write to [EMAIL] or [PHONE]"

@@ -247,6 +247,26 @@ def test_a_resent_export_is_acknowledged_but_stored_once(
     assert registry.get_sample_value("valuewatch_ingest_records_total", duplicates) == 2.0
 
 
+def test_a_resent_span_with_other_content_is_rejected_as_a_conflict(
+    client: TestClient, auth: Headers, store: Store, registry: CollectorRegistry
+) -> None:
+    sent = chat_span()
+    request = encode_spans([sent])
+    post(client, request.SerializeToString(), auth[Scope.ingest] | PROTOBUF)
+    for attribute in request.resource_spans[0].scope_spans[0].spans[0].attributes:
+        if attribute.key == "gen_ai.usage.output_tokens":
+            attribute.value.int_value = 900
+
+    again = post(client, request.SerializeToString(), auth[Scope.ingest] | PROTOBUF)
+
+    partial = answer_of(again).partial_success
+    assert partial.rejected_spans == 1
+    assert f"span {record_id(sent)}: another span with this id" in partial.error_message
+    assert [row.output_tokens for row in stored(store)] == [164]
+    conflicts = {"kind": "inference", "result": "conflict"}
+    assert registry.get_sample_value("valuewatch_ingest_records_total", conflicts) == 1.0
+
+
 def error_message(response: Any) -> str:
     """The message of a google.rpc.Status body, protobuf or JSON."""
     if response.headers["content-type"] == "application/json":

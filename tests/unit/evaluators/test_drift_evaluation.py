@@ -162,7 +162,7 @@ def test_feedback_and_grades_drift_under_the_app_and_model_of_their_calls(
     insert(Inference, calls)
     ratings = [5, 4, 5, 4] * 50 + [1, 2, 2, 1] * 50  # reference calls then current calls
     insert(Feedback, [
-        {"id": f"f{n}", "inference_id": call["id"], "app": None, "kind": "rating",
+        {"id": f"f{n}", "inference_id": call["id"], "app": "", "kind": "rating",
          "value": float(rating), "label": None, "comment": None,
          "timestamp": call["timestamp"], "user_hash": None}
         for n, (call, rating) in enumerate(zip(calls, ratings, strict=True))

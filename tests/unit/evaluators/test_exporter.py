@@ -35,7 +35,7 @@ def evaluated_store(store: Store, insert: Callable, call_rows: Callable, jobs: C
         for i, call in enumerate(calls[:100])
     ])
     insert(Feedback, [
-        {"id": f"f{i}", "inference_id": call["id"], "app": None, "kind": kind, "value": value,
+        {"id": f"f{i}", "inference_id": call["id"], "app": "", "kind": kind, "value": value,
          "label": None, "comment": None, "timestamp": call["timestamp"], "user_hash": None}
         for i, (call, kind, value) in enumerate(
             (calls[i], "thumbs" if i % 2 else "rating", float(i % 2 or 1 + i % 5))

@@ -20,7 +20,7 @@ HOUR = Window(datetime(2026, 3, 2, 10, tzinfo=UTC), datetime(2026, 3, 2, 11, tzi
 
 
 def feedback_rows(
-    kind: str, values: list[Any], inference_ids: list[str], app: str | None = None
+    kind: str, values: list[Any], inference_ids: list[str], app: str = ""
 ) -> list[dict[str, Any]]:
     n = len(values)
     return [
@@ -92,3 +92,23 @@ def test_feedback_names_its_app_when_the_call_is_unknown_and_the_model_stays_emp
     found = feedback_results(store)
     assert found[("search", "", "thumbs", "thumbs_up_ratio")].value == approx(2 / 3)
     assert found[("search", "", "thumbs", "count")].sample_count == 3
+
+
+def test_feedback_counts_under_its_own_app_when_two_apps_share_call_ids(
+    store: Store, insert: Callable, call_rows: Callable[..., list[dict[str, Any]]],
+    jobs: Callable[..., Job],
+) -> None:
+    support = call_rows(HOUR, [1.0] * 4, app="support", model="gpt-4o-mini")
+    search = [call | {"app": "search", "model": "gpt-4o"} for call in support]
+    insert(Inference, support + search)
+    ids = [call["id"] for call in support]
+    insert(Feedback, feedback_rows("thumbs", [1.0] * 8, ids, app="support"))
+    insert(Feedback, feedback_rows("thumbs", [0.0] * 4 + [1.0], ids, app="search"))
+
+    run_job(store, jobs("feedback"), NOW)
+
+    found = feedback_results(store)
+    ratios = {key[:2]: row.value for key, row in found.items() if key[3] == "thumbs_up_ratio"}
+    counts = {key[:2]: row.sample_count for key, row in found.items() if key[3] == "count"}
+    assert ratios == {("support", "gpt-4o-mini"): 1.0, ("search", "gpt-4o"): approx(1 / 5)}
+    assert counts == {("support", "gpt-4o-mini"): 8, ("search", "gpt-4o"): 5}

@@ -40,7 +40,7 @@ def seed_day(insert: Callable, call_rows: Rows, day: Window, tag: str = "") -> N
     )
     insert(Inference, calls)
     insert(Feedback, [
-        {"id": f"f{tag}{i}", "inference_id": calls[i]["id"], "app": None, "kind": "rating",
+        {"id": f"f{tag}{i}", "inference_id": calls[i]["id"], "app": "", "kind": "rating",
          "value": value, "label": None, "comment": None, "timestamp": calls[i]["timestamp"],
          "user_hash": None}
         for i, value in enumerate([5.0, 4.0, 2.0, 3.0])

@@ -42,3 +42,23 @@ def test_answers_to_one_prompt_rated_apart_become_a_pair(store: Store) -> None:
     assert [(r["type"], r["inference_id"], r["score"]) for r in records[1:]] == [
         ("rated", plain["id"], 0.25)
     ]
+
+
+def test_two_apps_sharing_a_call_id_each_get_their_own_rated_call(store: Store) -> None:
+    at = SINCE + timedelta(hours=1)
+    support = call_row(1, at)
+    search = support | {"app": "search", "model": "gpt-4o"}
+    store.insert_new([
+        (Inference.__table__, [support, search]),  # type: ignore[attr-defined]
+        (Feedback.__table__, [  # type: ignore[attr-defined]
+            feedback_row(0, support["id"], at, "thumbs", 1.0) | {"app": support["app"]},
+            feedback_row(1, support["id"], at, "thumbs", 0.0) | {"app": "search"},
+        ]),
+    ])
+
+    with store.engine.connect() as connection:
+        records = list(preference_records(connection, SINCE))
+
+    assert sorted((r["app"], r["model"], r["score"], r["feedback"]) for r in records) == [
+        ("search", "gpt-4o", 0.0, 1), (support["app"], support["model"], 1.0, 1),
+    ]
