@@ -1,5 +1,6 @@
 """The price table: what a call cost, from its model and token counts."""
 
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -7,6 +8,10 @@ from pathlib import Path
 import yaml
 
 PER_TOKENS = 1_000_000
+
+# What a provider appends to a model's name for a snapshot of the same model: a date
+# (2024-08-06, 20241022), a short version (0613, 001, v2) or "latest".
+VERSION_SUFFIX = re.compile(r"\d{4}-\d{2}-\d{2}|\d{3,8}|v\d+(\.\d+)*|latest")
 
 
 @dataclass(frozen=True)
@@ -39,12 +44,14 @@ class PriceTable:
         return cls({name: ModelPrice(**fields) for name, fields in models.items()})
 
     def price(self, model: str) -> ModelPrice | None:
-        """The price of `model`, or None when it is not in the table."""
+        """The price of `model`: its exact name, else the longest name it extends by a
+        version suffix alone; None when it is not in the table. `o3-mini-high` and
+        `gpt-4o-realtime` are other models than `o3` and `gpt-4o`, and go unpriced."""
         found = self._prices.get(model)
         if found is not None:
             return found
         for name in self._by_length:
-            if model.startswith(name):
+            if model.startswith(name + "-") and VERSION_SUFFIX.fullmatch(model[len(name) + 1:]):
                 return self._prices[name]
         return None
 

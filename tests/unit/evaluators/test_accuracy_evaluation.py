@@ -9,9 +9,11 @@ from pytest import approx
 from scipy.stats import binomtest, t
 from sqlmodel import Session, select
 
+from evaluators.estimates import share
 from evaluators.jobs import Job
 from evaluators.runner import run_job
 from evaluators.windows import Window
+from metrics.settings import Settings
 from metrics.store import Store
 from metrics.tables import AccuracySample, EvaluationResult
 
@@ -122,3 +124,12 @@ def test_the_window_slides_every_step_over_the_last_hour(
     assert counts["10:30"] == 6
     assert counts["10:05"] == 1
     assert "10:00" not in counts
+
+
+@pytest.mark.parametrize(("correct", "graded", "pages"), [(4, 5, False), (3, 5, True),
+                                                          (430, 500, True), (440, 500, False)])
+def test_what_pages_at_the_default_target_is_what_the_docs_say(
+    correct: int, graded: int, pages: bool
+) -> None:
+    estimate = share(correct, graded)
+    assert estimate.below(Settings().accuracy_target) is pages

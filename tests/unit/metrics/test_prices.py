@@ -19,6 +19,21 @@ def test_the_longest_matching_name_wins() -> None:
     assert table.cost("gpt-4o-mini-2024-07-18", 1_000_000, 1_000_000) == pytest.approx(0.75)
 
 
+@pytest.mark.parametrize("model", ["o3-mini-high", "gpt-4o-realtime", "gpt-4o-audio-preview",
+                                   "gpt-4.1-mini-fast", "o3x"])
+def test_another_model_that_shares_a_known_names_start_is_not_priced_as_it(model: str) -> None:
+    assert PriceTable.load().price(model) is None
+
+
+@pytest.mark.parametrize(("model", "family"), [
+    ("claude-3-5-sonnet-20241022", "claude-3-5-sonnet"), ("gpt-4o-latest", "gpt-4o"),
+    ("o3-2025-04-16", "o3"), ("gpt-4.1-mini-v2", "gpt-4.1-mini"),
+])
+def test_a_snapshot_suffix_keeps_its_familys_price(model: str, family: str) -> None:
+    table = PriceTable.load()
+    assert table.price(model) == table.price(family) is not None
+
+
 def test_cached_input_tokens_are_charged_at_the_cached_rate() -> None:
     table = PriceTable.load()
     assert table.cost("gpt-4o-mini", 1_000_000, 0, 400_000) == pytest.approx(
