@@ -39,7 +39,7 @@ def test_every_documented_thumbs_form_is_stored_as_1_or_0(
 ) -> None:
     answer = post_raw(client, auth, thumbs(value))
     assert answer.status_code == 200, answer.json()
-    assert answer.json() == {"accepted": 1, "duplicates": 0}
+    assert answer.json() == {"accepted": 1, "duplicates": 0, "conflicts": []}
     with Session(store.engine) as session:
         [row] = session.exec(select(Feedback)).all()
     assert row.value == number
@@ -79,7 +79,7 @@ def test_a_list_of_mixed_thumbs_forms_is_stored_as_1_or_0(
         {"id": f"f{i}", "inference_id": "c1", "kind": "thumbs", "value": value}
         for i, value in enumerate([1, 0, 1.0, True, "down"])
     ])
-    assert post_raw(client, auth, body).json() == {"accepted": 5, "duplicates": 0}
+    assert post_raw(client, auth, body).json() == {"accepted": 5, "duplicates": 0, "conflicts": []}
     with Session(store.engine) as session:
         rows = session.exec(select(Feedback)).all()
     assert sorted((row.id, row.value) for row in rows) == [
