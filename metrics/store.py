@@ -114,6 +114,8 @@ class Store:
                 for sql, params in self._bulk_insert(table).statements(rows):
                     new.update(tuple(row) for row in connection.exec_driver_sql(sql, params))
                 inserted.append(new)
+                if "app" not in table.primary_key.columns:
+                    continue  # not a record the evaluators read by time (resource samples)
                 touches += (
                     {"source": table.name, "hour": hour, "version": 1, "touched_at": touched_at}
                     for hour in touched_hours(rows, new)
