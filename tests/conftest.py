@@ -26,7 +26,8 @@ TABLES = (
     "inference", "feedback", "accuracy_sample", "outcome", "api_key", "installation_secret",
     "resource_sample", "evaluation_result", "evaluator_run", "rollup_day", "daily_usage",
     "daily_feedback", "daily_accuracy", "daily_outcome", "daily_resource", "audit_log",
-    "kpi_value", "value_score", "assessment", "incident", "value_report",
+    "kpi_value", "value_score", "assessment", "incident", "value_report", "daily_users",
+    "daily_feedback_label", "value_month",
 )
 
 
