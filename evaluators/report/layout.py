@@ -80,7 +80,7 @@ def _standing(report: Report) -> list[Block]:
     if coverage is not None and coverage.partial and coverage.first_day is not None:
         blocks.append(Text(
             f"Partial month ({coverage.label()}): {coverage.data_days} of "
-            f"{coverage.elapsed_days} day(s) so far have data."))
+            f"{coverage.elapsed_days} day(s) have data."))
     if report.prorated_share is not None:
         blocks.append(Text(
             "Volume targets (LLM spend, total cost, hours saved, value created, risk "
