@@ -7,7 +7,8 @@ from pathlib import Path
 from pytest import approx
 from sqlalchemy import delete
 
-from evaluators.kpi_scorecard import compute_scorecard
+from evaluators.kpi_export import kpi_samples
+from evaluators.kpi_scorecard import compute_scorecard, refresh_scorecard
 from evaluators.report.build import build_report
 from evaluators.report.job import evaluate_report
 from evaluators.report.render import render
@@ -165,3 +166,8 @@ def test_a_month_with_data_from_the_21st_is_partial_and_not_compared_as_whole(
     assert march.summary.movers == []
     text = render(partial, ("md",))["md"][1].decode()
     assert "Partial month (data from 21 Feb): 8 of 28 day(s) have data." in text
+    with store.engine.begin() as connection:
+        refresh_scorecard(connection, config, february, now=CLOSED)
+    coverage = [sample for sample in kpi_samples(store)
+                if sample[0] == "valuewatch_value_data_coverage_ratio"]
+    assert coverage == [("valuewatch_value_data_coverage_ratio", ["2026-02"], 8 / 28)]
