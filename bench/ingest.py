@@ -1,7 +1,8 @@
 """Ingest throughput on a fresh SQLite file, against the bare-FastAPI and raw sqlite3 ceilings.
 
 Prints: records/s for batched JSON (1,000 records a request); req/s with p50/p99 for
-single-record POSTs on 64 connections; OTLP protobuf spans/s (512 spans an export); the
+single-record POSTs on 64 connections, alone and while the daily report job runs over
+and over on the same file; OTLP protobuf spans/s (512 spans an export); the
 bare-FastAPI ceiling for a trivial validated POST; the raw sqlite3 executemany ceiling for
 the same rows; and the two ratios.
 Run: .venv/bin/python bench/ingest.py [--seconds 10]
@@ -54,11 +55,41 @@ def measure_service(database: Path, seconds: float) -> tuple[float, LoadResult]:
               f"({batched.summary()})")
         single_result = run_load(port, 64, seconds, single)
         print(f"  single-record POSTs, 64 connections: {single_result.summary()}")
+        reports = subprocess.Popen([sys.executable, "-c", REPORT_LOOP, url, str(seconds)],
+                                   cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        during = run_load(port, 64, seconds, single)
+        made = reports.communicate()[0].strip()
+        print(f"  single-record POSTs while the report job runs ({made}): {during.summary()}")
         measure_otlp(port, headers, seconds)
         return records_per_s, single_result
     finally:
         server.terminate()
         server.wait()
+
+
+# The report job as the scheduler runs it (one transaction), over and over for argv[2] s,
+# with last month holding 1,000 calls and their feedback, grades and outcomes.
+REPORT_LOOP = """
+import sys, tempfile, time
+from pathlib import Path
+from evaluators.report.job import publish_report
+from metrics.store import Store
+from metrics.types import utc_now
+from metrics.value_config import load_value_config
+from metrics.value_periods import Month
+from tests.value_seed import seed_month
+store, config = Store.open(sys.argv[1]), load_value_config(None)
+seed_month(store, Month.containing(utc_now()).previous(), rolled_up_days=0)
+deadline, runs, took = time.monotonic() + float(sys.argv[2]), 0, 0.0
+with tempfile.TemporaryDirectory() as folder:
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        with store.engine.begin() as connection:
+            publish_report(connection, config, Month.containing(utc_now()), now=utc_now(),
+                           report_dir=Path(folder))
+        runs, took = runs + 1, took + time.perf_counter() - started
+print(f"{runs} report runs, {took / max(runs, 1):.2f} s each")
+"""
 
 
 def otlp_export(spans: int) -> bytes:

@@ -38,7 +38,11 @@ def score() -> Section:
               [Query(value.value_score_by_dimension(), "{{dimension}}")],
               description="Financial, efficiency, user experience, quality, risk, adoption "
               "and strategic value, each 0 to 100.", thresholds=SCORE_COLOURS,
-              no_value=NOT_SCORED), 18),
+              no_value=NOT_SCORED), 14),
+        (stat("Days with data", "percentunit", [Query(value.data_coverage(), "{{period}}")],
+              description="Share of the month's days so far with any call, feedback, grade "
+              "or outcome. Below 100% the month is partial: scores rest on fewer days.",
+              no_value=NOT_SCORED), 4),
     ], height=5)
 
 

@@ -26,4 +26,7 @@ def kpi_samples(store: Store) -> list[Sample]:
         ("valuewatch_value_score", [dimension], score)
         for dimension, score in card.scores.items() if score is not None
     )
+    if card.coverage is not None and card.coverage.share is not None:
+        samples.append(("valuewatch_value_data_coverage_ratio", [str(card.month)],
+                        card.coverage.share))
     return samples

@@ -142,20 +142,21 @@ def calls(m: Measures, kpi: Kpi, c: ValueConfig) -> float:
 
 
 def active_users(m: Measures, kpi: Kpi, c: ValueConfig) -> float | None:
-    """Distinct users with a call; None once the raw calls are gone."""
-    return None if m.users is None else float(len(m.users))
+    """Distinct users with a call (the union of the days' HLL sketches); None without
+    calls."""
+    return m.users
 
 
 def calls_per_active_user(m: Measures, kpi: Kpi, c: ValueConfig) -> float | None:
     """Calls ÷ active users."""
-    return None if not m.users else m.totals.usage.calls / len(m.users)
+    return None if not m.users else m.totals.usage.calls / m.users
 
 
 def user_retention(m: Measures, kpi: Kpi, c: ValueConfig) -> float | None:
     """Last month's users who called again this month ÷ last month's users."""
     if m.users is None or not m.previous_users:
         return None
-    return len(m.users & m.previous_users) / len(m.previous_users)
+    return m.shared_users / m.previous_users
 
 
 def use_case_coverage(m: Measures, kpi: Kpi, c: ValueConfig) -> float | None:

@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from evaluators.user_sketch import distinct_estimate, shared_estimate
 from evaluators.value_days import DailyRows, period_days
-from evaluators.value_raw import UserCache, distinct_users, risk_labelled_feedback
 from evaluators.value_totals import PeriodTotals, period_totals
 from metrics.value_config import ValueConfig
 from metrics.value_periods import Month
@@ -16,9 +16,8 @@ from metrics.value_store import latest_assessments
 
 @dataclass
 class PeriodCache:
-    """Daily rows and distinct users already read, by period, for one report or run."""
+    """Daily rows already read, by period, for one report or run."""
 
-    users: UserCache = field(default_factory=dict)
     days: dict[tuple[datetime, datetime], DailyRows] = field(default_factory=dict)
 
     def daily_rows(self, connection: Connection, start: datetime, end: datetime) -> DailyRows:
@@ -30,13 +29,14 @@ class PeriodCache:
 
 @dataclass(frozen=True)
 class Measures:
-    """One month to `through`: the rolled-up totals, the raw-only figures, assessments."""
+    """One month to `through`: the rolled-up totals, distinct users, assessments."""
 
     month: Month
     through: datetime
     totals: PeriodTotals
-    users: frozenset[str] | None
-    previous_users: frozenset[str] | None
+    users: float | None  # estimated distinct users; None when the month has no call
+    previous_users: float | None  # the same for the month before
+    shared_users: float  # estimated users with a call in both months
     risk_labels: int
     assessments: dict[str, dict[str, Any]]
 
@@ -55,16 +55,24 @@ def measure(
     connection: Connection, config: ValueConfig, month: Month, through: datetime,
     cache: PeriodCache,
 ) -> Measures:
-    """Gather the month's figures up to `through`."""
+    """Gather the month's figures up to `through`, from the daily rollups only (and, for
+    days not rolled up yet, the same aggregates computed from their raw records)."""
     previous = month.previous()
+    totals = period_totals(cache.daily_rows(connection, month.start, through))
+    before = period_totals(cache.daily_rows(connection, previous.start, previous.end))
     return Measures(
         month=month,
         through=through,
-        totals=period_totals(cache.daily_rows(connection, month.start, through)),
-        users=distinct_users(connection, month.start, through, cache.users),
-        previous_users=distinct_users(connection, previous.start, previous.end, cache.users),
-        risk_labels=risk_labelled_feedback(
-            connection, month.start, through, config.risk.feedback_labels
-        ),
+        totals=totals,
+        users=_users(totals),
+        previous_users=_users(before),
+        shared_users=shared_estimate(totals.user_sketches, before.user_sketches),
+        risk_labels=sum(totals.labels.get(label, 0) for label in config.risk.feedback_labels),
         assessments=latest_assessments(connection, month),
     )
+
+
+def _users(totals: PeriodTotals) -> float | None:
+    if not totals.usage.calls:
+        return None
+    return distinct_estimate(totals.user_sketches)

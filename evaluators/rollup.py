@@ -9,14 +9,17 @@ from evaluators.feedback import NEGATIVE, POSITIVE
 from evaluators.results import dialect_insert, insert_new
 from evaluators.rollup_merge import merged_with_stored
 from evaluators.signals import FEEDBACK
+from evaluators.user_sketch import day_sketch
 from evaluators.windows import Window
 from metrics.catalog import OPERATION_DURATION_BUCKETS
 from metrics.rollups import (
     DailyAccuracy,
     DailyFeedback,
+    DailyFeedbackLabel,
     DailyOutcome,
     DailyResource,
     DailyUsage,
+    DailyUsers,
     RollupDay,
 )
 from metrics.store import Store
@@ -83,6 +86,8 @@ def daily_aggregates(connection: Connection, day: Window) -> list[tuple[Any, lis
         (DailyAccuracy, _accuracy_counts(connection, day)),
         (DailyOutcome, _outcome_counts(connection, day)),
         (DailyResource, _resource_counts(connection, day)),
+        (DailyUsers, _users(connection, day)),
+        (DailyFeedbackLabel, _label_counts(connection, day)),
     ]
 
 
@@ -207,3 +212,20 @@ def _resource_counts(connection: Connection, day: Window) -> list[dict[str, Any]
         connection, day, _resource, {"host": r.host, "name": r.name, "device": r.device},
         {"samples": func.count(), "value_sum": func.sum(r.value), "value_max": func.max(r.value)},
     )
+
+
+def _users(connection: Connection, day: Window) -> list[dict[str, Any]]:
+    i = _inference.c
+    users = list(connection.execute(
+        select(i.user_hash).where(i.timestamp >= day.start, i.timestamp < day.end,
+                                  i.user_hash.is_not(None)).distinct()
+    ).scalars())
+    if not users:
+        return []
+    return [{"day": day.start, "users": float(len(users)), "sketch": day_sketch(users)}]
+
+
+def _label_counts(connection: Connection, day: Window) -> list[dict[str, Any]]:
+    f = _feedback.c
+    rows = _grouped(connection, day, _feedback, {"label": f.label}, {"count": func.count()})
+    return [row for row in rows if row["label"]]

@@ -1,16 +1,18 @@
 """Adding late records to a day whose raw records retention already deleted.
 
 Such a day's aggregates cannot be recomputed, but they can be added to: counts and sums
-add, maxima take the larger, histogram buckets add element by element, and the p95 is
-estimated again from the merged buckets.
+add, maxima take the larger, histogram buckets add element by element, user sketches
+are united, and the p95 and the distinct users are estimated again from the merged rows.
 """
 
 from typing import Any
 
 from sqlalchemy import Connection, Table, UniqueConstraint, select
 
+from evaluators.user_sketch import distinct_estimate, merged_sketch
+
 MAXIMA = frozenset({"latency_s_max", "value_max"})
-DERIVED = frozenset({"id", "day", "latency_p95_s"})
+DERIVED = frozenset({"id", "day", "latency_p95_s", "users"})
 
 
 def key_columns(table: Table) -> tuple[str, ...]:
@@ -46,10 +48,14 @@ def add_rows(stored: dict[str, Any], late: dict[str, Any]) -> dict[str, Any]:
         old = stored[name]
         if old is None or value is None:
             total[name] = value if old is None else old
+        elif isinstance(value, bytes):
+            total[name] = merged_sketch([old, value])
         elif name in MAXIMA:
             total[name] = max(old, value)
         elif isinstance(value, list):
             total[name] = [a + b for a, b in zip(old, value, strict=True)]
         else:
             total[name] = old + value
+    if "sketch" in total:
+        total["users"] = distinct_estimate([total["sketch"]])
     return total

@@ -1,7 +1,8 @@
 """A period's daily aggregates: stored rollups for rolled-up days, raw records for the rest.
 
-Raw records are deleted after the retention period, so the value KPIs read the daily
-rollup tables. Days not rolled up yet (today, yesterday before the nightly rollup, or
+Raw records are deleted after the retention period, so the value KPIs read only the
+daily rollup tables, which carry everything they need (distinct users as sketches, risk
+labels). Days not rolled up yet (today, yesterday before the nightly rollup, or
 any day the rollup has not reached) are aggregated from raw records the same way the
 rollup would, without storing them.
 """
@@ -14,12 +15,20 @@ from sqlalchemy import Connection, Table, func, select
 
 from evaluators.rollup import RAW_TABLES, daily_aggregates
 from evaluators.windows import Window, floor_time
-from metrics.rollups import DailyAccuracy, DailyFeedback, DailyOutcome, DailyUsage, RollupDay
+from metrics.rollups import (
+    DailyAccuracy,
+    DailyFeedback,
+    DailyFeedbackLabel,
+    DailyOutcome,
+    DailyUsage,
+    DailyUsers,
+    RollupDay,
+)
 
 DAY = timedelta(days=1)
 _rolled: Table = RollupDay.__table__  # type: ignore[attr-defined]
 _KINDS = {DailyUsage: "usage", DailyFeedback: "feedback", DailyAccuracy: "accuracy",
-          DailyOutcome: "outcome"}
+          DailyOutcome: "outcome", DailyUsers: "users", DailyFeedbackLabel: "labels"}
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,8 @@ class DailyRows:
     feedback: list[dict[str, Any]]
     accuracy: list[dict[str, Any]]
     outcome: list[dict[str, Any]]
+    users: list[dict[str, Any]]  # one HLL sketch of distinct users per day
+    labels: list[dict[str, Any]]  # feedback per day and label
 
 
 def period_days(connection: Connection, start: datetime, end: datetime) -> DailyRows:

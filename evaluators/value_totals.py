@@ -60,6 +60,9 @@ class PeriodTotals:
     correct: int
     outcomes: dict[str, tuple[int, float]]  # outcome name -> (count, value sum)
     outcomes_by_app: dict[tuple[str, str], tuple[int, float]]  # (app, name) -> same
+    user_sketches: list[bytes]  # one HLL sketch of distinct users per day with calls
+    labels: dict[str, int]  # feedback per label
+    days_with_data: frozenset[datetime]  # the days with any call, feedback, grade, outcome
 
 
 def period_totals(days: DailyRows) -> PeriodTotals:
@@ -74,6 +77,11 @@ def period_totals(days: DailyRows) -> PeriodTotals:
         for totals, key in ((outcomes, row["name"]), (by_app, (row["app"], row["name"]))):
             count, value = totals[key]
             totals[key] = (count + row["count"], value + row["value_sum"])
+    labels: dict[str, int] = defaultdict(int)
+    for row in days.labels:
+        labels[row["label"]] += row["count"]
+    with_data = {row["day"] for kind in (days.usage, days.feedback, days.accuracy, days.outcome)
+                 for row in kind}
     return PeriodTotals(
         usage=usage_by(days.usage, None).get(None, UsageTotals()),
         days=usage_by(days.usage, "day"),
@@ -83,4 +91,7 @@ def period_totals(days: DailyRows) -> PeriodTotals:
         correct=sum(row["correct"] for row in days.accuracy),
         outcomes=dict(outcomes),
         outcomes_by_app=dict(by_app),
+        user_sketches=[row["sketch"] for row in days.users],
+        labels=dict(labels),
+        days_with_data=frozenset(with_data),
     )

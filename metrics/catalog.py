@@ -265,6 +265,11 @@ CATALOG: tuple[MetricSpec, ...] = (
         'dimension="overall" is the weighted total.', "score", ("dimension",),
     ),
     _evaluator_gauge(
+        "valuewatch_value_data_coverage_ratio",
+        "Share of the current month's elapsed days with any call, feedback, grade or "
+        "outcome: below 1 the value scores rest on a partial month.", "ratio", ("period",),
+    ),
+    _evaluator_gauge(
         "valuewatch_evaluator_last_success_timestamp_seconds",
         "Unix time at which each scheduled evaluator job last finished without error.",
         "seconds", ("evaluator",),

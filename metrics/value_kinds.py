@@ -57,7 +57,7 @@ KPI_KINDS: tuple[KpiKind, ...] = (
             "Feedback labelled with a risk label, plus outcomes named as risks."),
     KpiKind("calls", "calls", "adoption", "higher", "LLM calls in the period."),
     KpiKind("active_users", "users", "adoption", "higher",
-            "Distinct users with at least one call (from raw calls: the 90 days kept)."),
+            "Distinct users with at least one call (daily HLL sketches, about 1.6% error)."),
     KpiKind("calls_per_active_user", "calls", "adoption", "higher", "Calls ÷ active users."),
     KpiKind("user_retention", "ratio", "adoption", "higher",
             "Share of last month's active users who came back this month."),
@@ -72,3 +72,10 @@ KPI_KINDS: tuple[KpiKind, ...] = (
 def kpi_kind(name: str) -> KpiKind | None:
     """The built-in kind called `name`, or None."""
     return next((kind for kind in KPI_KINDS if kind.name == name), None)
+
+
+# Kinds that add up over the days of a month: their targets are monthly totals, so the
+# month to date is scored against the target × the elapsed share of the month.
+VOLUME_KINDS = frozenset(
+    {"llm_spend", "total_cost", "hours_saved", "value_created", "risk_incidents", "calls"}
+)

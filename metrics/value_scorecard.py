@@ -9,12 +9,15 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Connection, Table, delete, select, text
 
 from metrics.types import as_utc
+from metrics.value_coverage import Coverage
 from metrics.value_periods import Month
 from metrics.value_score import OVERALL
-from metrics.value_tables import KpiValue, ValueScore
+from metrics.value_store import upsert
+from metrics.value_tables import KpiValue, ValueMonth, ValueScore
 
 KPI_VALUES: Table = KpiValue.__table__  # type: ignore[attr-defined]
 VALUE_SCORES: Table = ValueScore.__table__  # type: ignore[attr-defined]
+VALUE_MONTHS: Table = ValueMonth.__table__  # type: ignore[attr-defined]
 
 
 class KpiResult(BaseModel):
@@ -44,6 +47,10 @@ class Scorecard:
     scores: dict[str, float | None]
     weights: dict[str, float] = field(default_factory=dict)
     records: int = 0  # calls, feedback, grades and outcomes behind it (0 when loaded)
+    coverage: Coverage | None = None
+    revision: int = 1  # of a final month: 2 and up after late records changed it
+    revision_reason: str = ""
+    stored_at: datetime | None = None  # when the stored card was saved (None: not stored)
 
     @property
     def overall(self) -> float | None:
@@ -60,8 +67,20 @@ class Scorecard:
         return next((kpi for kpi in self.kpis if kpi.kpi == name), None)
 
     def has_data(self) -> bool:
-        """Whether any record was behind the card when it was computed."""
-        return self.records > 0
+        """Whether any record was behind the card (computed, or stored with coverage)."""
+        if self.records > 0:
+            return True
+        return self.coverage is not None and self.coverage.data_days > 0
+
+    def same_figures(self, other: "Scorecard") -> bool:
+        """Whether both cards hold the same KPI values and scores."""
+        def figures(card: Scorecard) -> list[tuple[str, float | None, float | None]]:
+            return [(kpi.kpi, _rounded(kpi.value), _rounded(kpi.score)) for kpi in card.kpis]
+        return figures(self) == figures(other)
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 9)
 
 
 def save_scorecard(connection: Connection, card: Scorecard, *, at: datetime) -> int:
@@ -95,7 +114,21 @@ def save_scorecard(connection: Connection, card: Scorecard, *, at: datetime) -> 
     if kpis:
         connection.execute(KPI_VALUES.insert(), kpis)
     connection.execute(VALUE_SCORES.insert(), scores)
+    _save_month(connection, card, at)
     return len(kpis) + len(scores)
+
+
+def _save_month(connection: Connection, card: Scorecard, at: datetime) -> None:
+    coverage = card.coverage
+    row = {
+        "period": str(card.month), "final": card.final, "revision": card.revision,
+        "reason": card.revision_reason, "stored_at": at,
+        "elapsed_days": coverage.elapsed_days if coverage else 0,
+        "data_days": coverage.data_days if coverage else 0,
+        "first_day": coverage.first_day if coverage else None,
+        "last_day": coverage.last_day if coverage else None,
+    }
+    upsert(connection, VALUE_MONTHS, [row], ("period",), [name for name in row if name != "period"])
 
 
 def load_scorecard(connection: Connection, month: Month) -> Scorecard | None:
@@ -111,11 +144,24 @@ def load_scorecard(connection: Connection, month: Month) -> Scorecard | None:
     if not rows and not scores:
         return None
     through = rows[0].through if rows else month.end
+    final = bool(rows and rows[0].final)
+    stored = connection.execute(
+        select(VALUE_MONTHS).where(VALUE_MONTHS.c.period == period)
+    ).first()
+    coverage = None if stored is None else Coverage(
+        elapsed_days=stored.elapsed_days, data_days=stored.data_days,
+        first_day=stored.first_day, last_day=stored.last_day, month_start=month.start,
+        final=final,
+    )
     return Scorecard(
-        month=month, through=through, final=bool(rows and rows[0].final),
+        month=month, through=through, final=final,
         kpis=tuple(_kpi(row) for row in rows),
         scores={row.dimension: row.score for row in scores},
         weights={row.dimension: row.weight for row in scores},
+        coverage=coverage,
+        revision=1 if stored is None else stored.revision,
+        revision_reason="" if stored is None else stored.reason,
+        stored_at=None if stored is None else as_utc(stored.stored_at),
     )
 
 

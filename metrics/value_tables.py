@@ -119,3 +119,27 @@ class ValueReport(SQLModel, table=True):
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     final: bool = False
     generated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class ValueMonth(SQLModel, table=True):
+    """What a month's stored scorecard and report rest on: how much of the month has data,
+    and, once the month is final, which revision they are and why it was made.
+
+    A final month is not recomputed, except when some of its days were rolled up again
+    after it was stored (late records): then revision goes up by one and `reason` names
+    the days.
+    """
+
+    __tablename__ = "value_month"
+    __table_args__ = (UniqueConstraint("period", name="uq_value_month_period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    period: str = Field(**PERIOD_FIELD)
+    final: bool = False
+    revision: int = 1
+    reason: str = Field(default="", max_length=2000)
+    stored_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    elapsed_days: int  # days of the month the figures cover
+    data_days: int  # of those, days with any call, feedback, grade or outcome
+    first_day: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    last_day: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))

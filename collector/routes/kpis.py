@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from collector.deps import ReadKey, StoreDep
 from metrics.types import utc_now
+from metrics.value_coverage import Coverage
 from metrics.value_periods import MONTH_FORMAT, Month
 from metrics.value_scorecard import KpiResult, load_scorecard
 
@@ -20,8 +21,12 @@ class ScorecardPublic(BaseModel):
     period: str
     through: datetime
     final: bool
-    scores: dict[str, float | None]
+    scores: dict[str, float | None]  # null where nothing could be scored
     kpis: list[KpiResult]
+    revision: int  # of a final month: 2 and up after late records revised it
+    revised: bool
+    revision_reason: str
+    coverage: Coverage | None  # days with data; `partial` true for a partial month
 
 
 @router.get("", dependencies=[ReadKey])
@@ -39,5 +44,6 @@ def get_kpis(
                                  "month to date every hour (valuewatch evaluate --once --job kpis)")
     return ScorecardPublic(
         period=str(month), through=card.through, final=card.final, scores=card.scores,
-        kpis=list(card.kpis),
+        kpis=list(card.kpis), revision=card.revision, revised=card.revision > 1,
+        revision_reason=card.revision_reason, coverage=card.coverage,
     )

@@ -6,7 +6,7 @@ import numpy as np
 from sqlalchemy import Connection
 
 from evaluators.kpi_measures import PeriodCache
-from evaluators.kpi_scorecard import compute_scorecard
+from evaluators.kpi_scorecard import month_scorecard
 from evaluators.report.actions import recommended_actions
 from evaluators.report.breakdown import breakdowns
 from evaluators.report.document import (
@@ -22,10 +22,9 @@ from evaluators.report.emerging import emerging_use_cases
 from evaluators.report.expectations import expectations
 from evaluators.report.incidents import alert_lines, error_spikes
 from evaluators.report.quality import accuracy_lines, drift_lines
-from metrics.types import utc_now
 from metrics.value_config import ValueConfig
 from metrics.value_periods import Month
-from metrics.value_scorecard import KpiResult, Scorecard, save_scorecard
+from metrics.value_scorecard import KpiResult, Scorecard
 from metrics.value_store import latest_assessments
 
 TREND_MONTHS = 12
@@ -34,20 +33,27 @@ MOVERS = 3
 
 def build_report(connection: Connection, config: ValueConfig, month: Month, *,
                  now: datetime) -> Report:
-    """The report of `month` with what is stored at `now` (month to date while it is open).
+    """The report of `month` with what is stored at `now` (month to date while it is open);
+    reads only. ValueError when the month has not begun."""
+    return gather_report(connection, config, month, now=now)[0]
 
-    The scorecards of the month and of the eleven before it are computed and stored
-    (months without data are not stored). ValueError when the month has not begun.
+
+def gather_report(connection: Connection, config: ValueConfig, month: Month, *,
+                  now: datetime) -> tuple[Report, Scorecard, bool]:
+    """The report of `month`, its scorecard, and whether that differs from the stored one.
+
+    Nothing is written: the caller stores the card and the rendered report together in
+    one short transaction. Final months before it are read as stored.
     """
     if month.start > now:
         raise ValueError(f"{month} has not begun yet")
     cache = PeriodCache()
     cards: dict[Month, Scorecard] = {}
+    changed = False
     for back in range(TREND_MONTHS - 1, -1, -1):
         shown = month.shifted(-back)
-        cards[shown] = compute_scorecard(connection, config, shown, now=now, cache=cache)
-        if shown == month or cards[shown].has_data():
-            save_scorecard(connection, cards[shown], at=utc_now())
+        cards[shown], changed = month_scorecard(connection, config, shown, now=now,
+                                                cache=cache)
     card, previous = cards[month], cards[month.previous()]
     if not previous.has_data():  # a month before any data has no KPIs to compare with
         previous = Scorecard(previous.month, previous.through, previous.final, (), {})
@@ -61,6 +67,9 @@ def build_report(connection: Connection, config: ValueConfig, month: Month, *,
         month=str(month), final=card.final, through=card.through, generated_at=now,
         currency=config.currency,
         has_data=card.has_data(),
+        revision=card.revision, revision_reason=card.revision_reason,
+        coverage=card.coverage,
+        prorated_share=None if card.final else _share(card),
         summary=_summary(card, previous, lines),
         dimensions=[
             Dimension(dimension=name, weight=weight, score=card.scores.get(name),
@@ -80,7 +89,18 @@ def build_report(connection: Connection, config: ValueConfig, month: Month, *,
         actions=[],
     )
     report.actions = recommended_actions(report, config)
-    return report
+    return report, card, changed
+
+
+def _share(card: Scorecard) -> float:
+    return (card.through - card.month.start) / (card.month.end - card.month.start)
+
+
+def _starts_late(card: Scorecard) -> bool:
+    """Whether the card's data begins after the month's first day: not a whole month."""
+    coverage = card.coverage
+    return coverage is not None and coverage.first_day is not None and (
+        coverage.first_day > card.month.start)
 
 
 def _line(kpi: KpiResult, previous: Scorecard) -> KpiLine:
@@ -93,7 +113,10 @@ def _line(kpi: KpiResult, previous: Scorecard) -> KpiLine:
 
 
 def _summary(card: Scorecard, previous: Scorecard, lines: list[KpiLine]) -> Summary:
-    moved = [line for line in lines if line.score_change]
+    # A month whose data begins late is not compared with a whole one: its volume
+    # KPIs would move by the missing days, not by what changed.
+    whole = not (_starts_late(card) or _starts_late(previous))
+    moved = [line for line in lines if line.score_change and whole]
     moved.sort(key=lambda line: (-abs(line.score_change or 0.0), line.kpi))
     return Summary(
         value_score=card.overall, previous_value_score=previous.overall,

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, computed_field
 
+from metrics.value_coverage import Coverage
 from metrics.value_scorecard import KpiResult
 
 
@@ -180,6 +181,10 @@ class Report(BaseModel):
     currency: str
     has_data: bool
     summary: Summary
+    revision: int = 1  # 2 and up: a final month revised after late records
+    revision_reason: str = ""
+    coverage: Coverage | None = None
+    prorated_share: float | None = None  # month to date: volume targets × this share
     dimensions: list[Dimension]
     long_term: LongTerm
     breakdowns: list[Breakdown]

@@ -62,12 +62,31 @@ def report_blocks(report: Report) -> list[Block]:
         Heading(f"Value report {report.month}", 1),
         Text(f"{state.capitalize()}. Generated {report.generated_at:%Y-%m-%d %H:%M} UTC. "
              f"Money in {report.currency}."),
+        *_standing(report),
     ]
     if not report.has_data:
         return [*blocks, Text(NO_DATA.format(month=report.month)), *_actions(report)]
     return [*blocks, *_summary(report), *_long_term(report), *_dimensions(report),
             *_expectations(report), *_quality(report), *_incidents(report),
             *_emerging(report), *_assessments(report), *_actions(report)]
+
+
+def _standing(report: Report) -> list[Block]:
+    """Revision, data coverage and prorated targets: what the scores rest on."""
+    blocks: list[Block] = []
+    if report.revision > 1:
+        blocks.append(Text(f"Revised (revision {report.revision}): {report.revision_reason}."))
+    coverage = report.coverage
+    if coverage is not None and coverage.partial and coverage.first_day is not None:
+        blocks.append(Text(
+            f"Partial month ({coverage.label()}): {coverage.data_days} of "
+            f"{coverage.elapsed_days} day(s) have data."))
+    if report.prorated_share is not None:
+        blocks.append(Text(
+            "Volume targets (LLM spend, total cost, hours saved, value created, risk "
+            "incidents, calls) are monthly totals, so the month to date is scored against "
+            f"target × {report.prorated_share:.1%}, the share of the month elapsed."))
+    return blocks
 
 
 def _score(value: float | None) -> str:

@@ -7,6 +7,7 @@ VALUE_SCORE = spec("valuewatch_value_score").name
 KPI_VALUE = spec("valuewatch_kpi_value").name
 KPI_TARGET = spec("valuewatch_kpi_target").name
 KPI_SCORE = spec("valuewatch_kpi_score").name
+DATA_COVERAGE = spec("valuewatch_value_data_coverage_ratio").name
 OVERALL = "overall"  # the dimension holding the weighted total
 
 
@@ -34,3 +35,8 @@ def kpi_against_target() -> str:
     """Each KPI's value as a share of its target (whether higher or lower is better)."""
     by = "kpi"
     return f"{gauge(KPI_VALUE, by=by)}\n/\n{gauge(KPI_TARGET, by=by)}"
+
+
+def data_coverage() -> str:
+    """The share of the month to date's days that have data (below 1: a partial month)."""
+    return gauge(DATA_COVERAGE, by="period")

@@ -46,6 +46,9 @@ def test_kpis_are_served_for_a_month(
         "definition": "Share of ratings that are 4 or 5.",
     }
     assert body["final"] is True and body["scores"]["overall"] > 0
+    assert body["revision"] == 1 and body["revised"] is False
+    assert body["coverage"]["partial"] is False and body["coverage"]["data_days"] == 31
+    assert body["coverage"]["first_day"].startswith("2026-03-01")
 
 
 def test_a_month_without_kpis_is_404_and_a_bad_month_422(client: TestClient, auth: Auth) -> None:
