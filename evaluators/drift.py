@@ -6,14 +6,15 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from evaluators.drift_config import reference_window
 from evaluators.results import EVALUATION_RESULTS, insert_new, result_row
 from evaluators.signal_samples import MISSING, Group, category_counts, groups_in, numeric_samples
-from evaluators.signals import Signal, signals_by_source
+from evaluators.signals import INFERENCES, Signal, signals_by_source
 from evaluators.stats import drift
 from evaluators.stats.result import DriftResult
 from evaluators.stats.samples import Sample
 from evaluators.windows import Window
-from metrics.settings import DriftOverride
+from metrics.settings import DriftOverride, DriftReference
 from metrics.store import Store
 
 EVALUATOR = "drift"
@@ -27,8 +28,12 @@ def evaluate_drift(
     overrides: dict[str, DriftOverride],
     baseline: Window | None,
     capacity: int,
+    reference: DriftReference = "previous_window",
 ) -> int:
-    """Compare every signal of `window` with `baseline`, or else the window before it.
+    """Compare every signal of `window` with `baseline`, or else the `reference` window.
+
+    While the store holds no calls in the `reference` window (a week has not passed
+    yet), the window before is the reference.
 
     Only app × model pairs seen in both windows are compared, and a signal is skipped
     where either window has no value for it. The method is Evidently's default for the
@@ -36,8 +41,7 @@ def evaluate_drift(
     one app × model are one family: each is decided by its Benjamini-Hochberg adjusted
     p-value, stored in `details` beside the raw one in `p_value`.
     """
-    reference = baseline or window.previous()
-    compare = _Comparison(window, reference, overrides)
+    compare = _Comparison(window, baseline or _reference(store, window, reference), overrides)
     tested = [*_numeric_tests(store, compare, capacity), *_categorical_tests(store, compare)]
     rows: list[dict[str, Any]] = []
     for group in sorted({test.group for test in tested}):
@@ -48,6 +52,14 @@ def evaluate_drift(
             for test, (result, adjusted) in zip(family, decided, strict=True)
         )
     return insert_new(connection, EVALUATION_RESULTS, rows)
+
+
+def _reference(store: Store, window: Window, reference: DriftReference) -> Window:
+    """The `reference` window of `window`, or the previous one where it holds no calls."""
+    chosen = reference_window(window, reference)
+    if chosen != window.previous() and not groups_in(store, INFERENCES, chosen):
+        return window.previous()
+    return chosen
 
 
 @dataclass(frozen=True)

@@ -51,10 +51,13 @@ def compare(
 
 def _grid(pooled: np.ndarray) -> np.ndarray:
     """The sorted points at which both CDFs are compared."""
-    distinct = np.unique(pooled)
+    ordered = np.sort(pooled)
+    distinct = ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])]
     if distinct.size <= GRID_POINTS:
         return distinct
-    return np.unique(np.quantile(pooled, np.linspace(0.0, 1.0, GRID_POINTS)))
+    # Order statistics rather than np.quantile, which would sort the pooled sample again.
+    at = np.round(np.linspace(0, ordered.size - 1, GRID_POINTS)).astype(np.int64)
+    return np.unique(ordered[at])
 
 
 def _cell_counts(values: np.ndarray, grid: np.ndarray) -> np.ndarray:
