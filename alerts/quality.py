@@ -6,6 +6,9 @@ from metrics.monitoring import MonitoringConfig
 from metrics.queries import calls, quality
 
 CALL = "{{ $labels.app }} / {{ $labels.gen_ai_response_model }}"
+# Drift must hold for this many drift windows: one window is flagged by chance at the
+# test's level, two in a row rarely are (about 1 in 400 for a 5% level).
+DRIFT_PERSISTS_WINDOWS = 1.5
 
 
 def quality_group(config: MonitoringConfig) -> RuleGroup:
@@ -13,12 +16,14 @@ def quality_group(config: MonitoringConfig) -> RuleGroup:
     limits = config.thresholds
     target = f"{config.accuracy_target * 100:.10g}%"
     factor, floor = limits.cost_spike_factor, limits.cost_spike_min_usd_per_hour
+    drift_for = _duration(DRIFT_PERSISTS_WINDOWS * dict(config.evaluator_intervals_s)["drift"])
     return RuleGroup("valuewatch-quality", (
-        alert("DriftDetected", TICKET, quality.drift_detected(),
-              summary=f"{{{{ $labels.signal }}}} of {CALL} drifted in the latest window.",
-              description="The {{ $labels.method }} drift test found {{ $labels.signal }} in "
-              "the latest window different from its reference window beyond the method's "
-              "threshold. The Quality and drift dashboard shows the measure against it."),
+        alert("DriftDetected", TICKET, quality.drift_detected(), for_=drift_for,
+              summary=f"{{{{ $labels.signal }}}} of {CALL} drifted in consecutive windows.",
+              description="The {{ $labels.method }} drift test found {{ $labels.signal }} "
+              "different from its reference beyond the method's threshold, after the "
+              f"correction for the signals tested together, for {drift_for}. The Quality "
+              "and drift dashboard shows the measure against it."),
         alert("AccuracyBelowTarget", TICKET, quality.accuracy_below(config.accuracy_target),
               for_="10m",
               summary=f"{CALL} answers {{{{ $labels.task }}}} below the {target} accuracy target.",
@@ -37,3 +42,9 @@ def quality_group(config: MonitoringConfig) -> RuleGroup:
               description=f"Cost over the last hour is more than {factor:g} times the cost of "
               f"the same hour a week ago and above {floor:g} USD an hour."),
     ))
+
+
+def _duration(seconds: float) -> str:
+    """A Prometheus duration: whole minutes where it is one, else seconds."""
+    whole = round(seconds)
+    return f"{whole // 60}m" if whole % 60 == 0 else f"{whole}s"

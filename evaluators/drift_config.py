@@ -1,5 +1,6 @@
 """Per-signal drift method and threshold, from a YAML file and the settings, checked early."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import yaml
@@ -8,10 +9,11 @@ from pydantic import TypeAdapter
 from evaluators.signals import signal_named
 from evaluators.stats.drift import method_named
 from evaluators.windows import Window
-from metrics.settings import DriftOverride, Settings
+from metrics.settings import DriftOverride, DriftReference, Settings
 from metrics.types import as_utc
 
 _OVERRIDES = TypeAdapter(dict[str, DriftOverride])
+WEEK = timedelta(days=7)
 
 
 def drift_overrides(settings: Settings) -> dict[str, DriftOverride]:
@@ -38,6 +40,15 @@ def baseline_window(settings: Settings) -> Window | None:
     if start is None or end is None:
         return None
     return Window(as_utc(start), as_utc(end))
+
+
+def reference_window(window: Window, reference: DriftReference) -> Window:
+    """The window `reference` names for `window`."""
+    if reference == "last_week":
+        return Window(window.start - WEEK, window.end - WEEK)
+    if reference == "previous_7_days":
+        return Window(window.start - WEEK, window.start)
+    return window.previous()
 
 
 def _read(path: Path) -> dict[str, DriftOverride]:

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from evaluators.kpi_export import kpi_samples
 from evaluators.results import EVALUATION_RESULTS
 from evaluators.run_state import last_successes
+from evaluators.stats import drift
 from metrics.catalog import CATALOG, MetricSpec
 from metrics.store import Store
 
@@ -113,7 +114,9 @@ def _add_result(families: dict[str, GaugeMetricFamily], row: Any) -> None:
         families["valuewatch_drift_score"].add_metric(labels, row.value)
         families["valuewatch_drift_threshold"].add_metric(labels, row.threshold)
         families["valuewatch_drift_detected"].add_metric(labels, float(bool(row.detected)))
-        if row.p_value is not None:
+        # A distance's threshold is a distance, and dashboards hold the p-value, where
+        # there is one, to the threshold; a distance's permutation p-value stays stored.
+        if row.p_value is not None and row.statistic not in drift.DISTANCES:
             families["valuewatch_drift_p_value"].add_metric(labels, row.p_value)
         return
     name = ESTIMATES.get((row.evaluator, row.statistic))

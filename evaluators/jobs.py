@@ -60,7 +60,7 @@ def build_jobs(settings: Settings) -> tuple[Job, ...]:
     return (
         Job("drift", drift, drift, drift, lateness, s.catch_up_windows, partial(
             evaluate_drift, overrides=drift_overrides(s), baseline=baseline_window(s),
-            capacity=s.drift_sample_size,
+            capacity=s.drift_sample_size, reference=s.drift_reference,
         ), sources=("inference", "feedback"), **late),
         Job("accuracy", accuracy, accuracy, timedelta(seconds=s.accuracy_window_s), lateness,
             s.catch_up_windows, partial(evaluate_accuracy, target=s.accuracy_target),

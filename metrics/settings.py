@@ -9,6 +9,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from metrics.types import as_utc
 
+# What a drift window is compared with, unless a fixed baseline period is set: the
+# window before it, the same window a week earlier (LLM traffic follows the hour of the
+# day and the day of the week), or the 7 days before it.
+DriftReference = Literal["previous_window", "last_week", "previous_7_days"]
+
 
 class DriftOverride(BaseModel):
     """A drift method and/or threshold for one signal, instead of Evidently's default."""
@@ -77,8 +82,9 @@ class Settings(BaseSettings):
     reevaluation_horizon_days: int | None = Field(default=None, ge=1)
     reevaluation_windows_per_run: int = Field(default=500, ge=1)
     drift_sample_size: int = Field(default=100_000, ge=100)  # reservoir per signal and window
-    drift_baseline_start: datetime | None = None  # a fixed reference period, else the previous
-    drift_baseline_end: datetime | None = None  # window of the same length
+    drift_reference: DriftReference = "last_week"  # the previous window until a week is stored
+    drift_baseline_start: datetime | None = None  # a fixed reference period, instead of
+    drift_baseline_end: datetime | None = None  # drift_reference
     drift_overrides: dict[str, DriftOverride] = {}  # e.g. {"latency_s": {"method": "psi"}}
     drift_config: Path | None = None  # YAML: {signal: {method, threshold}}; drift_overrides win
 

@@ -19,30 +19,42 @@ EMPTY_BIN_SHARE = 0.0001
 
 def shares(reference: Sample, current: Sample) -> tuple[np.ndarray, np.ndarray]:
     """Fraction of each sample in each bin (numeric) or category (counts)."""
+    ref_counts, cur_counts = counts(reference, current)
+    return ref_counts / ref_counts.sum(), cur_counts / cur_counts.sum()
+
+
+def counts(reference: Sample, current: Sample) -> tuple[np.ndarray, np.ndarray]:
+    """How many of each sample fall in each bin (numeric) or category (counts).
+
+    The bins depend on the pooled sample only (but for the choice between histogram and
+    distinct values, which looks at the reference), so relabelling the pooled values, as
+    a permutation test does, keeps them.
+    """
     if isinstance(reference, Mapping) and isinstance(current, Mapping):
         _, ref_counts, cur_counts = aligned_counts(reference, current)
-        return ref_counts / ref_counts.sum(), cur_counts / cur_counts.sum()
+        return ref_counts, cur_counts
     if isinstance(reference, Mapping) or isinstance(current, Mapping):
         raise TypeError("reference and current must both be numeric arrays or both be counts")
     ref = finite_values(reference, "reference")
     cur = finite_values(current, "current")
     if np.unique(ref).size > HISTOGRAM_MIN_DISTINCT:
         edges = np.histogram_bin_edges(np.concatenate([ref, cur]), bins="sturges")
-        ref_share = np.histogram(ref, edges)[0] / ref.size
-        cur_share = np.histogram(cur, edges)[0] / cur.size
-        return ref_share, cur_share
+        return (np.histogram(ref, edges)[0].astype(np.float64),
+                np.histogram(cur, edges)[0].astype(np.float64))
     distinct = np.union1d(ref, cur)
-    ref_share = _value_counts(ref, distinct) / ref.size
-    cur_share = _value_counts(cur, distinct) / cur.size
-    return ref_share, cur_share
+    return _value_counts(ref, distinct), _value_counts(cur, distinct)
 
 
 def fill_empty_bins(share: np.ndarray) -> np.ndarray:
-    """Replace zero shares as Evidently does: 0.0001, or min share / 1e6 when that is smaller."""
-    filled = share.astype(np.float64, copy=True)
-    smallest = filled[filled != 0].min()
-    filled[filled == 0] = smallest / 10**6 if smallest <= EMPTY_BIN_SHARE else EMPTY_BIN_SHARE
-    return filled
+    """Replace zero shares as Evidently does: 0.0001, or min share / 1e6 when that is smaller.
+
+    A 2-D array is filled row by row, each row being one sample's shares.
+    """
+    filled = np.atleast_2d(share).astype(np.float64, copy=True)
+    smallest = np.where(filled != 0, filled, np.inf).min(axis=1, keepdims=True)
+    fill = np.where(smallest <= EMPTY_BIN_SHARE, smallest / 10**6, EMPTY_BIN_SHARE)
+    filled = np.where(filled == 0, fill, filled)
+    return filled.reshape(share.shape)
 
 
 def _value_counts(values: np.ndarray, distinct: np.ndarray) -> np.ndarray:

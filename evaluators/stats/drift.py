@@ -9,12 +9,15 @@ from collections.abc import Mapping
 from types import ModuleType
 
 import numpy as np
+from scipy.stats import false_discovery_control
 
 from evaluators.stats import chi_squared, jensen_shannon, ks, psi, wasserstein, z_test
 from evaluators.stats.result import DriftResult
 from evaluators.stats.samples import Sample, aligned_counts, counts_of_values, finite_values
 
 METHODS: tuple[ModuleType, ...] = (ks, chi_squared, z_test, psi, jensen_shannon, wasserstein)
+# The methods whose threshold is a distance; their p-value is a permutation test's.
+DISTANCES = frozenset(m.NAME for m in (psi, jensen_shannon, wasserstein))
 KINDS = ("numeric", "categorical")
 # Evidently switches from hypothesis tests to distances above this many reference rows,
 LARGE_REFERENCE = 1000
@@ -95,6 +98,25 @@ def compare(
     actual_threshold = chosen.DEFAULT_THRESHOLD if threshold is None else threshold
     result: DriftResult = chosen.compare(ref, cur, actual_threshold)
     return result
+
+
+def corrected(results: list[DriftResult]) -> list[tuple[DriftResult, float]]:
+    """Each result decided by its Benjamini-Hochberg adjusted p-value, with that p-value.
+
+    ``results`` are one family: every signal of one app × model and window. About a dozen
+    signals are tested each hour, so without a correction some signal drifts by chance in
+    almost every other window. Benjamini-Hochberg (scipy's ``false_discovery_control``)
+    rather than Holm: it keeps the false discoveries at 5% of what is flagged while losing
+    less power when several signals move together, as they do when a model changes.
+    """
+    if not results:
+        return []
+    raw = np.array([1.0 if r.p_value is None else r.p_value for r in results])
+    adjusted = false_discovery_control(raw, method="bh")
+    return [
+        (result.decided_by(float(p_value)), float(p_value))
+        for result, p_value in zip(results, adjusted, strict=True)
+    ]
 
 
 def _check_kind(kind: str) -> None:

@@ -3,7 +3,8 @@
 import numpy as np
 from scipy.stats import wasserstein_distance
 
-from evaluators.stats.result import DriftResult
+from evaluators.stats.permutation import SIGNIFICANCE, table_p_value
+from evaluators.stats.result import DriftResult, crosses
 from evaluators.stats.samples import finite_values
 
 NAME = "wasserstein"
@@ -11,19 +12,55 @@ KIND = ("numeric",)
 DEFAULT_THRESHOLD = 0.1
 # Evidently's floor on the norm, so a constant reference does not divide by zero.
 MIN_REFERENCE_STD = 0.001
+# Grid points of the permutation statistic: the pooled distinct values up to this many,
+# else as many pooled quantiles (finer grids cost more and move the p-value little).
+GRID_POINTS = 200
 
 
 def compare(
     reference: np.ndarray, current: np.ndarray, threshold: float = DEFAULT_THRESHOLD
 ) -> DriftResult:
-    """Wasserstein-1 distance / max(population std of reference, 0.001); drift when >= threshold.
+    """Wasserstein-1 distance / max(population std of reference, 0.001); drift when it is
+    >= ``threshold`` and its permutation p-value is at most 0.05.
 
     The score reads as "the current sample moved this many reference standard deviations".
+    The p-value is that of the Wasserstein distance between the two samples' CDFs read at
+    the grid points (exact while the pooled sample has at most 200 distinct values), so
+    that a relabelling is one draw of counts per grid cell.
     """
     ref = finite_values(reference, "reference")
     cur = finite_values(current, "current")
     norm = max(float(np.std(ref)), MIN_REFERENCE_STD)
     score = float(wasserstein_distance(ref, cur)) / norm
+    grid = _grid(np.concatenate([ref, cur]))
+    ref_counts, cur_counts = _cell_counts(ref, grid), _cell_counts(cur, grid)
+    gaps = np.diff(grid)
+
+    def distance(ref_rows: np.ndarray, cur_rows: np.ndarray) -> np.ndarray:
+        ref_cdf = np.cumsum(ref_rows, axis=1)[:, :-1] / ref_rows.sum(axis=1, keepdims=True)
+        cur_cdf = np.cumsum(cur_rows, axis=1)[:, :-1] / cur_rows.sum(axis=1, keepdims=True)
+        result: np.ndarray = np.abs(ref_cdf - cur_cdf) @ gaps
+        return result
+
+    p_value = table_p_value(ref_counts, cur_counts, distance) if gaps.size else 1.0
     return DriftResult(
-        method=NAME, score=score, p_value=None, threshold=threshold, detected=score >= threshold
+        method=NAME, score=score, p_value=p_value, threshold=threshold,
+        detected=crosses(score, p_value, threshold, SIGNIFICANCE), significance=SIGNIFICANCE,
     )
+
+
+def _grid(pooled: np.ndarray) -> np.ndarray:
+    """The sorted points at which both CDFs are compared."""
+    ordered = np.sort(pooled)
+    distinct = ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])]
+    if distinct.size <= GRID_POINTS:
+        return distinct
+    # Order statistics rather than np.quantile, which would sort the pooled sample again.
+    at = np.round(np.linspace(0, ordered.size - 1, GRID_POINTS)).astype(np.int64)
+    return np.unique(ordered[at])
+
+
+def _cell_counts(values: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """How many values lie in each cell (grid[i-1], grid[i]]; the first cell holds the rest."""
+    cells = np.searchsorted(grid, values, side="left")
+    return np.bincount(np.minimum(cells, grid.size - 1), minlength=grid.size).astype(np.float64)

@@ -18,7 +18,7 @@ def compare(
     """Compare the share of the first category (in sorted order) in both samples.
 
     Score is |z| with the pooled-proportion standard error, the p-value two-sided, drift
-    when it is below ``threshold``. With more than two categories the first is tested
+    when it is at or below ``threshold``. With more than two categories the first is tested
     against all the others, as Evidently does. When both samples hold one and the same
     category the proportions cannot differ: score 0, p-value 1.
     """
@@ -36,5 +36,5 @@ def compare(
         score=float(abs(z)),
         p_value=p_value,
         threshold=threshold,
-        detected=p_value < threshold,
+        detected=p_value <= threshold,
     )

@@ -52,6 +52,10 @@ def test_a_shifted_latency_is_detected_and_unshifted_token_counts_are_not(
     assert latency.value == approx(wasserstein.compare(reference, current).score, rel=1e-12)
     assert (latency.sample_count, latency.reference_count) == (2000, 2000)
     assert latency.details["reference_start"] == REFERENCE.start.isoformat()
+    # One family of four signals, corrected together.
+    assert latency.details["correction"] == "benjamini-hochberg"
+    assert latency.details["family_size"] == 4
+    assert latency.details["adjusted_p_value"] >= latency.p_value
     assert found["output_tokens"].detected is False
     assert found["input_tokens"].detected is False
 
@@ -152,7 +156,8 @@ def test_a_method_and_threshold_set_for_a_signal_override_the_default(
     run_job(store, jobs("drift", drift_overrides=overrides), NOW)
 
     latency = drift_results(store)["latency_s"]
-    assert (latency.statistic, latency.threshold, latency.p_value) == ("psi", 0.3, None)
+    assert (latency.statistic, latency.threshold, latency.detected) == ("psi", 0.3, False)
+    assert latency.p_value == approx(0.072, abs=1e-12)  # PSI's permutation p-value
 
 
 def test_feedback_and_grades_drift_under_the_app_and_model_of_their_calls(
