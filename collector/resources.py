@@ -109,6 +109,24 @@ def cgroup_memory(root: Path = CGROUP_ROOT) -> tuple[int, int] | None:
     return max(current - inactive, 0), int(limit)
 
 
+def cgroup_cpus(root: Path = CGROUP_ROOT) -> float | None:
+    """The CPUs this cgroup (v2) may use, from its quota (`cpu.max`), or None unlimited."""
+    try:
+        quota, period = (root / "cpu.max").read_text().split()
+        if quota == "max":
+            return None
+        return int(quota) / int(period)
+    except (OSError, ValueError):
+        return None
+
+
+def available_cpus(cgroup_root: Path = CGROUP_ROOT) -> float:
+    """The CPUs a process here can use: the container's quota, else the host's CPUs."""
+    host = float(psutil.cpu_count() or 1)
+    quota = cgroup_cpus(cgroup_root)
+    return host if quota is None else min(quota, host)
+
+
 def host_readings(cgroup_root: Path = CGROUP_ROOT) -> list[Reading]:
     """CPU utilisation since the previous call, and memory of the host or its container."""
     memory = psutil.virtual_memory()
@@ -123,10 +141,11 @@ def host_readings(cgroup_root: Path = CGROUP_ROOT) -> list[Reading]:
     ]
 
 
-def process_readings(process: psutil.Process) -> list[Reading]:
-    """CPU share (of all the host's CPUs) since the previous call, and resident memory."""
+def process_readings(process: psutil.Process, cgroup_root: Path = CGROUP_ROOT) -> list[Reading]:
+    """CPU share (of the CPUs the container's quota allows, else the host's) since the
+    previous call, and resident memory."""
     with process.oneshot():
-        cpu = process.cpu_percent(None) / 100 / (psutil.cpu_count() or 1)
+        cpu = process.cpu_percent(None) / 100 / available_cpus(cgroup_root)
         resident = process.memory_info().rss
     return [
         Reading("valuewatch_process_cpu_utilization_ratio", _ratio(cpu)),
@@ -140,7 +159,7 @@ def sample_resources(
     """One reading of every resource gauge that can be read here."""
     readings = host_readings(cgroup_root)
     if process is not None:
-        readings += process_readings(process)
+        readings += process_readings(process, cgroup_root)
     if gpus is not None:
         readings += gpus.readings()
     return readings

@@ -16,7 +16,13 @@ from prometheus_client import CollectorRegistry
 from sqlmodel import Session, select
 
 from collector.app import create_app
-from collector.resources import GpuProbe, Reading, cgroup_memory, sample_resources
+from collector.resources import (
+    GpuProbe,
+    Reading,
+    cgroup_cpus,
+    cgroup_memory,
+    sample_resources,
+)
 from metrics.settings import Settings
 from metrics.store import Store
 from metrics.tables import ResourceSample
@@ -75,6 +81,30 @@ def test_host_and_process_readings_are_ratios_and_sane_byte_counts() -> None:
     total = readings["valuewatch_host_memory_total_bytes"]
     assert total > readings["valuewatch_host_memory_used_bytes"] > 0
     assert total > readings["valuewatch_process_resident_memory_bytes"] > 1024**2
+
+
+def busy_process_ratio(cgroup_root: Path) -> float:
+    """The process CPU ratio over 100 ms of a busy loop, with `cgroup_root`'s quota."""
+    process = psutil.Process()
+    sample_resources(process, None, cgroup_root=cgroup_root)
+    started = time.monotonic()
+    while time.monotonic() - started < 0.1:
+        pass
+    readings = by_name(sample_resources(process, None, cgroup_root=cgroup_root))
+    return readings["valuewatch_process_cpu_utilization_ratio"]
+
+
+def test_process_cpu_is_a_share_of_the_containers_cpu_quota(tmp_path: Path) -> None:
+    (tmp_path / "cpu.max").write_text("25000 100000\n")  # a quarter of a CPU
+    assert cgroup_cpus(tmp_path) == 0.25
+    # One busy thread uses the whole quarter (and more, were it not throttled).
+    assert busy_process_ratio(tmp_path) == 1.0
+
+
+def test_without_a_cpu_quota_process_cpu_is_a_share_of_the_hosts_cpus(tmp_path: Path) -> None:
+    (tmp_path / "cpu.max").write_text("max 100000\n")
+    assert cgroup_cpus(tmp_path) is None
+    assert busy_process_ratio(tmp_path) <= 1 / (psutil.cpu_count() or 1) + 0.05
 
 
 def test_without_nvml_the_gpu_part_is_off_and_says_so_once(
