@@ -82,8 +82,11 @@ class Ingest:
                 row["app"], row["operation"], row["provider"] or "", row["model"], error_type
             )
             series.duration.observe(row["latency_s"])
-            series.input_tokens.observe(row["input_tokens"])
-            series.output_tokens.observe(row["output_tokens"])
+            if row["input_tokens"] or row["output_tokens"]:
+                # A call reporting no usage (an error, an instrumentation without usage
+                # attributes) has no token counts to observe, not counts of zero.
+                series.input_tokens.observe(row["input_tokens"])
+                series.output_tokens.observe(row["output_tokens"])
             ttft = row["ttft_s"]
             if ttft is not None:
                 series.time_to_first_token.observe(ttft)

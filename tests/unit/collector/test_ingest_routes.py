@@ -135,6 +135,23 @@ def test_a_call_updates_the_genai_histograms(
     assert value("gen_ai_server_time_per_output_token_seconds_sum", common) == 0.005
 
 
+def test_a_call_reporting_no_usage_observes_no_token_counts(
+    client: TestClient, auth: Headers, registry: CollectorRegistry
+) -> None:
+    body = {"id": "n1", "app": "support", "model": "gpt-4o-mini", "provider": "openai",
+            "latency_s": 0.4, "status": "error", "error_type": "timeout"}
+    answer = client.post("/api/v1/inferences", json=body, headers=auth[Scope.ingest])
+    assert answer.status_code == 200
+    common = {"app": "support", "gen_ai_operation_name": "chat",
+              "gen_ai_provider_name": "openai", "gen_ai_response_model": "gpt-4o-mini"}
+    value = registry.get_sample_value
+    assert value("gen_ai_client_operation_duration_seconds_count",
+                 common | {"error_type": "timeout"}) == 1
+    for kind in ("input", "output"):
+        assert value("gen_ai_client_token_usage_count",
+                     common | {"gen_ai_token_type": kind}) in (None, 0)
+
+
 def test_reads_filter_by_app_model_and_time_and_paginate(client: TestClient, auth: Headers) -> None:
     start = datetime.now(UTC) - timedelta(hours=1)
     records = [
