@@ -21,6 +21,7 @@ from evaluators.results import EVALUATION_RESULTS
 from evaluators.run_state import last_successes
 from evaluators.stats import drift
 from metrics.catalog import CATALOG, MetricSpec
+from metrics.instruments import OVERFLOW_VALUE, LabelLimiter
 from metrics.store import Store
 
 log = logging.getLogger("valuewatch.evaluators")
@@ -62,8 +63,9 @@ def latest_results(store: Store) -> list[Any]:
 class EvaluationCollector(Collector):
     """Yields a gauge family per evaluator metric of the catalog, as last refreshed."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, label_limit: int = 100) -> None:
         self._store = store
+        self._label_limit = label_limit
         self._families = list(_families().values())
 
     def describe(self) -> Iterator[GaugeMetricFamily]:
@@ -85,8 +87,13 @@ class EvaluationCollector(Collector):
         except SQLAlchemyError as exc:
             log.warning("evaluator metrics unavailable: %s", str(exc).splitlines()[0])
             rows, successes, kpis = [], {}, []
-        for row in rows:
+        capped = _capped(rows, self._label_limit)
+        for row in capped:
             _add_result(families, row)
+        if len(capped) < len(rows):
+            log.warning("evaluator metrics: %d result(s) not exported: app, model or subject "
+                        "past the cap of %d distinct values", len(rows) - len(capped),
+                        self._label_limit)
         for name, labels, value in kpis:
             families[name].add_metric(labels, value)
         for job, at in sorted(successes.items()):
@@ -95,6 +102,17 @@ class EvaluationCollector(Collector):
             )
         # One assignment: a scrape in another thread sees the old list or the new one.
         self._families = list(families.values())
+
+
+def _capped(rows: list[Any], limit: int) -> list[Any]:
+    """The rows whose app, model and subject are each among the first `limit` distinct
+    values seen, as the collector caps its labels. Results past the cap are left out, not
+    folded into `other` as counters are: gauges of different subjects do not add up."""
+    limiter = LabelLimiter(limit)
+    return [row for row in rows if all(
+        limiter.value(label, getattr(row, label)) != OVERFLOW_VALUE
+        for label in ("app", "model", "subject")
+    )]
 
 
 def _families() -> dict[str, GaugeMetricFamily]:

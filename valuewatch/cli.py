@@ -98,7 +98,8 @@ def _evaluate(settings: Settings, store: Store, args: argparse.Namespace) -> int
     if args.once:
         return evaluate_once(store, jobs)
     return evaluate_forever(store, jobs, host=args.metrics_host, port=args.metrics_port,
-                            refresh_s=settings.evaluator_metrics_refresh_s)
+                            refresh_s=settings.evaluator_metrics_refresh_s,
+                            label_limit=settings.label_value_limit)
 
 
 def _keys(store: Store, args: argparse.Namespace) -> int:

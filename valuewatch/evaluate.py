@@ -40,11 +40,12 @@ def evaluate_once(store: Store, jobs: tuple[Job, ...]) -> int:
 
 
 def evaluate_forever(
-    store: Store, jobs: tuple[Job, ...], *, host: str, port: int, refresh_s: float
+    store: Store, jobs: tuple[Job, ...], *, host: str, port: int, refresh_s: float,
+    label_limit: int,
 ) -> int:
     """Run the scheduler until SIGINT or SIGTERM, with the evaluators' /metrics on `port`."""
     registry = CollectorRegistry()
-    results = EvaluationCollector(store)
+    results = EvaluationCollector(store, label_limit=label_limit)
     registry.register(results)
     start_http_server(port, addr=host, registry=registry)
     log.info("evaluator metrics on http://%s:%d/metrics", host, port)
@@ -59,7 +60,7 @@ def in_process_evaluators(
     app's registry; nothing when VALUEWATCH_SCHEDULER_ENABLED=false (sidecars)."""
     if not settings.scheduler_enabled:
         return []
-    results = EvaluationCollector(store)
+    results = EvaluationCollector(store, label_limit=settings.label_value_limit)
     registry.register(results)
     return evaluator_work(
         store, build_jobs(settings), results, settings.evaluator_metrics_refresh_s

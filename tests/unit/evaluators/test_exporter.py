@@ -130,3 +130,22 @@ def test_a_scrape_serves_the_last_refresh_and_sends_no_query(
     assert registry.get_sample_value("valuewatch_accuracy_ratio", ratio) == 0.75
     assert b"valuewatch_drift_score{" in generate_latest(registry)
     assert statements == []
+
+
+def test_evaluator_gauges_cap_distinct_apps_as_the_collector_caps_labels(
+    store: Store, insert: Callable, call_rows: Callable, jobs: Callable[..., Job]
+) -> None:
+    rng = np.random.default_rng(2)
+    for index in range(5):  # a client sending a fresh app name per batch
+        app = f"app-{index}"
+        insert(Inference, call_rows(CURRENT.previous(), rng.normal(1, 0.1, 50), app=app))
+        insert(Inference, call_rows(CURRENT, rng.normal(1, 0.1, 50), app=app))
+    run_job(store, jobs("drift"), NOW)
+    results = EvaluationCollector(store, label_limit=3)
+    results.refresh()
+    registry = CollectorRegistry()
+    registry.register(results)
+
+    exported = {sample.labels["app"] for family in registry.collect()
+                for sample in family.samples if family.name == "valuewatch_drift_score"}
+    assert exported == {"app-0", "app-1", "app-2"}
