@@ -70,7 +70,8 @@ def gather_report(connection: Connection, config: ValueConfig, month: Month, *,
         revision=card.revision, revision_reason=card.revision_reason,
         coverage=card.coverage,
         prorated_share=None if card.final else _share(card),
-        summary=_summary(card, previous, lines),
+        summary=_summary(card, previous, lines,
+                         sum(row["unpriced_calls"] for row in days.usage)),
         dimensions=[
             Dimension(dimension=name, weight=weight, score=card.scores.get(name),
                       previous_score=previous.scores.get(name),
@@ -112,7 +113,9 @@ def _line(kpi: KpiResult, previous: Scorecard) -> KpiLine:
     )
 
 
-def _summary(card: Scorecard, previous: Scorecard, lines: list[KpiLine]) -> Summary:
+def _summary(
+    card: Scorecard, previous: Scorecard, lines: list[KpiLine], unpriced_calls: int
+) -> Summary:
     # A month whose data begins late is not compared with a whole one: its volume
     # KPIs would move by the missing days, not by what changed.
     whole = not (_starts_late(card) or _starts_late(previous))
@@ -122,6 +125,7 @@ def _summary(card: Scorecard, previous: Scorecard, lines: list[KpiLine]) -> Summ
         value_score=card.overall, previous_value_score=previous.overall,
         roi=card.value("roi"), value_created=card.value("value_created"),
         total_cost=card.value("total_cost"), movers=moved[:MOVERS],
+        unpriced_calls=unpriced_calls,
     )
 
 

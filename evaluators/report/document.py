@@ -40,6 +40,7 @@ class Summary(BaseModel):
     value_created: float | None
     total_cost: float | None
     movers: list[KpiLine]  # the three KPIs whose score moved most since last month
+    unpriced_calls: int = 0  # calls of models the price table lacks: not in the cost
 
 
 class Dimension(BaseModel):

@@ -102,7 +102,10 @@ def _summary(report: Report) -> list[Block]:
         Heading("Executive summary"),
         Text(f"Value score {_score(s.value_score)} (last month {_score(s.previous_value_score)})."
              f" ROI {formatted(s.roi, 'ratio')}: value created {formatted(s.value_created, money)}"
-             f" for a total cost of {formatted(s.total_cost, money)}."),
+             f" for a total cost of {formatted(s.total_cost, money)}."
+             + (f" {s.unpriced_calls:,} call(s) of models without a price are not in the"
+                " cost: add them to the price table (VALUEWATCH_PRICE_TABLE)."
+                if s.unpriced_calls else "")),
         Text("Biggest movers since last month:" if movers else
              "No KPI score moved since last month (or last month has no data)."),
         *([Bullets(movers)] if movers else []),

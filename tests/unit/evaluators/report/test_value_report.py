@@ -13,10 +13,13 @@ from pytest import approx
 
 from evaluators.report.build import build_report
 from evaluators.report.render import render
+from evaluators.rollup import roll_up_day
+from evaluators.windows import Window
 from metrics.store import Store
+from metrics.tables import Inference
 from metrics.value_periods import Month
 from tests.conftest import skip_or_fail
-from tests.value_seed import CLOSED, MONTH, seed_month, value_config
+from tests.value_seed import CLOSED, MONTH, call_row, seed_month, value_config
 
 
 def rendered(store: Store, tmp_path: Path, month: Month = MONTH,
@@ -133,3 +136,21 @@ def test_the_report_job_stores_drafts_and_writes_files_when_the_month_closes(
     assert sorted(path.name for path in (tmp_path / "reports").iterdir()) == [
         "2026-03.html", "2026-03.json", "2026-03.md", "2026-03.pdf"
     ]
+
+
+def test_calls_of_unpriced_models_are_counted_in_the_summary(
+    store: Store, tmp_path: Path
+) -> None:
+    seed_month(store)
+    day = Window(MONTH.start + timedelta(days=1), MONTH.start + timedelta(days=2))
+    store.insert_new([(Inference.__table__, [  # type: ignore[attr-defined]
+        call_row(10_000 + i, day.start + timedelta(hours=i), model="in-house-7b", cost_usd=None)
+        for i in range(3)
+    ])])
+    with store.engine.begin() as connection:
+        roll_up_day(store, connection, day)
+
+    out = rendered(store, tmp_path, formats=("json", "md"))
+
+    assert json.loads(out["json"])["summary"]["unpriced_calls"] == 3
+    assert "3 call(s) of models without a price are not in the cost" in out["md"].decode()
