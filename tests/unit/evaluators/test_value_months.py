@@ -57,7 +57,8 @@ def test_a_final_month_is_unchanged_by_retention_and_later_reports(
 
     july = datetime(2026, 7, 1, tzinfo=UTC)  # 91 days after March closed
     with store.engine.begin() as connection:
-        assert delete_rolled_up(store, connection, _report_day(july), retention_days=90) > 0
+        assert delete_rolled_up(store, connection, _report_day(july), retention_days=90,
+                                forget_after_days=402) > 0
         evaluate_report(store, connection, _report_day(july), config=config,
                         report_dir=tmp_path / "reports")
         june = build_report(connection, config, Month(2026, 6), now=july)
