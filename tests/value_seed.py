@@ -7,7 +7,8 @@ from typing import Any
 
 import yaml
 
-from evaluators.rollup import roll_up_day
+from evaluators.rollup import RAW_SOURCES, roll_up_day
+from evaluators.staleness import record_evaluation, touch_sum
 from evaluators.windows import Window
 from metrics.store import Store
 from metrics.tables import AccuracySample, Feedback, Inference, Outcome
@@ -123,4 +124,8 @@ def seed_month(store: Store, month: Month = MONTH, rolled_up_days: int = ROLLED_
     with store.engine.begin() as connection:
         for day in range(rolled_up_days):
             start = month.start + timedelta(days=day)
-            roll_up_day(store, connection, Window(start, start + timedelta(days=1)))
+            day_window = Window(start, start + timedelta(days=1))
+            # As the rollup job does: note what the rollup saw, so retention may prune it.
+            seen = touch_sum(connection, RAW_SOURCES, day_window)
+            roll_up_day(store, connection, day_window)
+            record_evaluation(connection, "rollup", day_window, seen=seen)
