@@ -9,7 +9,12 @@ comes from a fresh process, so its peak RSS (VmHWM) is its own; the peak of trac
 Python and numpy allocations (tracemalloc) is measured in a second, separate run because
 tracing slows the code down. The goal: all five signals under ~1.2 s (Evidently's
 ValueDrift for one signal on 1M vs 1M rows, on the same machine), under 500 MB.
+
+Then, per method and kind of data, the false-positive rate on two samples of one
+distribution and the power on a shift (see evaluators/stats/calibration.py), beside the
+time of one comparison.
 Run: .venv/bin/python bench/drift.py [--database PATH] [--rows 1000000] [--repeat 3]
+     [--sizes 30,400,5000] [--repetitions 200] [--calibration-only]
 """
 
 import argparse
@@ -31,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from evaluators.drift import evaluate_drift  # noqa: E402
 from evaluators.signal_samples import groups_in, numeric_samples  # noqa: E402
 from evaluators.signals import INFERENCES, signals_by_source  # noqa: E402
-from evaluators.stats import drift  # noqa: E402
+from evaluators.stats import calibration, drift  # noqa: E402
 from evaluators.windows import Window  # noqa: E402
 from metrics.store import Store  # noqa: E402
 
@@ -144,6 +149,31 @@ def in_subprocess(database: Path, case: str, traced: bool) -> dict[str, object]:
     return json.loads(out.stdout)
 
 
+def calibrate(sizes: list[int], repetitions: int) -> None:
+    """Print the false-positive rate and power of every method at each size."""
+    print(f"calibration: {repetitions} repetitions per figure (a 5% rate's standard error "
+          f"{calibration.Rate(0.0, repetitions).standard_error:.3f}); power at shift "
+          f"{calibration.SHIFT:g} for the tests, {calibration.LARGE_SHIFT:g} for the distances")
+    print(f"{'method':15} {'data':12} {'size':>7} {'FPR':>6} {'power':>6} {'ms/compare':>10}")
+    for method, data in calibration.CASES:
+        for size in sizes:
+            started = time.perf_counter()
+            null = calibration.rejection_rate(method, data, size, repetitions, shift=0.0)
+            seconds = (time.perf_counter() - started) / repetitions
+            shifted = calibration.rejection_rate(
+                method, data, size, repetitions, shift=calibration.power_shift(method), seed=1
+            )
+            print(f"{method.NAME:15} {data:12} {size:>7} {null.rate:>6.3f} "
+                  f"{shifted.rate:>6.3f} {seconds * 1000:>10.1f}")
+    family = {c: calibration.family_rate(12, 400, repetitions, correct=c) for c in (False, True)}
+    print(f"any of 12 unchanged signals flagged (KS, 400 a side): uncorrected "
+          f"{family[False].rate:.3f}, Benjamini-Hochberg {family[True].rate:.3f}")
+    rates = {r: calibration.reference_rate(r, 2000, repetitions).rate
+             for r in ("previous_window", "last_week", "previous_7_days")}
+    print("unchanged diurnal hour flagged (KS, 2,000 a side), by reference: "
+          + ", ".join(f"{r} {rate:.3f}" for r, rate in rates.items()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", type=Path, default=Path("/tmp/valuewatch-bench-drift.db"))
@@ -151,9 +181,16 @@ def main() -> None:
     parser.add_argument("--case", choices=sorted(CASES))
     parser.add_argument("--traced", action="store_true")
     parser.add_argument("--repeat", type=int, default=3, help="fresh processes per figure")
+    parser.add_argument("--sizes", default="30,400,5000", help="calibration sample sizes")
+    parser.add_argument("--repetitions", type=int, default=200, help="per calibration figure")
+    parser.add_argument("--calibration-only", action="store_true")
     args = parser.parse_args()
     if args.case:
         print(json.dumps(measure(args.database, args.case, args.traced)))
+        return
+    sizes = [int(size) for size in args.sizes.split(",")]
+    if args.calibration_only:
+        calibrate(sizes, args.repetitions)
         return
     started = time.perf_counter()
     build(args.database, args.rows)
@@ -170,6 +207,7 @@ def main() -> None:
               f"worst {seconds[-1]:.2f}), peak RSS {max(r['rss_mb'] for r in runs):.0f} MB "
               f"({timed['rss_before_mb']:.0f} MB before), traced peak "
               f"{traced['traced_peak_mb']:.0f} MB; drift detected: {timed['detected'] or '-'}")
+    calibrate(sizes, args.repetitions)
 
 
 if __name__ == "__main__":
