@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from collector.writer import StoreUnavailable
 from metrics.bulk_insert import RecordKey, record_key
+from metrics.failures import describe
 from metrics.store import Store
 from metrics.types import as_utc
 
@@ -31,7 +32,7 @@ async def read_store(read: Callable[..., Found], *args: Any) -> Found:
     try:
         return await run_in_threadpool(read, *args)
     except SQLAlchemyError as exc:
-        raise StoreUnavailable(str(exc).splitlines()[0]) from exc
+        raise StoreUnavailable(describe(exc)) from exc
 
 
 def unstamped_keys(records: Iterable[BaseModel]) -> set[RecordKey]:

@@ -8,6 +8,8 @@ from types import TracebackType
 
 from starlette.concurrency import run_in_threadpool
 
+from metrics.failures import describe
+
 log = logging.getLogger("valuewatch.collector")
 
 
@@ -46,7 +48,7 @@ class Periodic:
         try:
             await run_in_threadpool(self._work)
         except Exception as exc:  # noqa: BLE001 - the next run will try again
-            log.warning("%s failed: %s", self._name, str(exc).splitlines()[0])
+            log.warning("%s failed: %s", self._name, describe(exc))
 
     async def _repeat(self) -> None:
         while True:

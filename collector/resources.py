@@ -18,6 +18,7 @@ import psutil
 import pynvml
 from sqlalchemy import insert
 
+from metrics.failures import describe
 from metrics.instruments import Instruments
 from metrics.store import Store
 from metrics.tables import ResourceSample
@@ -230,7 +231,7 @@ class ResourceSampler:
                         persist_readings, self._store, readings, host=self._host, at=utc_now()
                     )
             except Exception as exc:  # noqa: BLE001 - a failed sample must not stop the next
-                log.warning("resource sample failed: %s", str(exc).splitlines()[0])
+                log.warning("resource sample failed: %s", describe(exc))
 
     def _sample(self) -> list[Reading]:
         try:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Table
 
 from metrics.bulk_insert import RecordKey, record_key
+from metrics.failures import describe
 from metrics.instruments import Instruments
 from metrics.store import Store
 
@@ -129,7 +130,7 @@ class BatchWriter:
                 try:
                     results = await loop.run_in_executor(self._executor, self._commit, group)
                 except Exception as exc:  # noqa: BLE001 - any database failure is a 503
-                    failure = StoreUnavailable(str(exc).splitlines()[0])
+                    failure = StoreUnavailable(describe(exc))
                     for item in group:
                         if not item.done.done():  # its request may have been cancelled
                             item.done.set_exception(failure)

@@ -21,6 +21,7 @@ from evaluators.results import EVALUATION_RESULTS
 from evaluators.run_state import last_successes
 from evaluators.stats import drift
 from metrics.catalog import CATALOG, MetricSpec
+from metrics.failures import describe
 from metrics.instruments import OVERFLOW_VALUE, LabelLimiter
 from metrics.store import Store
 
@@ -85,7 +86,7 @@ class EvaluationCollector(Collector):
             successes = last_successes(self._store)
             kpis = kpi_samples(self._store)
         except SQLAlchemyError as exc:
-            log.warning("evaluator metrics unavailable: %s", str(exc).splitlines()[0])
+            log.warning("evaluator metrics unavailable: %s", describe(exc))
             rows, successes, kpis = [], {}, []
         capped = _capped(rows, self._label_limit)
         for row in capped:

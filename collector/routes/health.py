@@ -7,6 +7,7 @@ from starlette.concurrency import run_in_threadpool
 
 from collector.auth import require
 from collector.deps import StoreDep
+from metrics.failures import describe
 from metrics.tables import Scope
 
 router = APIRouter(tags=["health"])
@@ -24,7 +25,7 @@ async def readyz(store: StoreDep) -> JSONResponse:
     try:
         await run_in_threadpool(store.ping)
     except Exception as exc:  # noqa: BLE001 - any failure means not ready
-        reason = str(exc).splitlines()[0][:200]
+        reason = describe(exc)[:200]
         return JSONResponse({"status": "unavailable", "database": reason}, status_code=503)
     return JSONResponse({"status": "ok", "database": "ok"})
 

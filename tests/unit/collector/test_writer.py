@@ -105,3 +105,37 @@ def test_shutdown_commits_what_was_already_queued(store: Store) -> None:
 
     results = asyncio.run(scenario())
     assert sum(len(r) for r in results) == 200 == count_rows(store)
+
+
+class FailingOnce:
+    """A store whose first insert raises an exception with an empty message."""
+
+    def __init__(self, store: Store, failure: Exception) -> None:
+        self._store, self._failure = store, failure
+
+    def insert_new(self, batches: Any) -> Any:
+        if self._failure is not None:
+            failure, self._failure = self._failure, None
+            raise failure
+        return self._store.insert_new(batches)
+
+
+@pytest.mark.parametrize("failure", [TimeoutError(), OSError(""), RuntimeError("\n")])
+def test_a_failure_with_an_empty_message_is_a_503_and_the_writer_lives_on(
+    store: Store, failure: Exception
+) -> None:
+    instruments = collector_instruments(CollectorRegistry())
+
+    async def scenario() -> tuple[StoreUnavailable, set[Any]]:
+        flaky: Any = FailingOnce(store, failure)
+        async with BatchWriter(flaky, instruments, max_queue_rows=100,
+                               max_batch_rows=100) as writer:
+            with pytest.raises(StoreUnavailable) as refused:  # not a hang: the writer lives
+                await asyncio.wait_for(writer.write(TABLE, rows(1)), timeout=5)
+            later = await asyncio.wait_for(writer.write(TABLE, rows(2)), timeout=5)
+        return refused.value, later
+
+    refused, later = asyncio.run(scenario())
+    assert refused.reason == "write failed"
+    assert "nothing was stored" in refused.client_message
+    assert len(later) == 2 and count_rows(store) == 2
