@@ -174,16 +174,20 @@ def test_instrumented_openai_calls_are_stored_with_the_servers_token_counts(
 
     rows = stored(store)
     assert len(rows) == 2
-    plain, streamed = (rows[record_id(span)] for span in instrumented.get_finished_spans())
-    for row, stream in ((plain, False), (streamed, True)):
+    spans = instrumented.get_finished_spans()
+    plain, streamed = (rows[record_id(span)] for span in spans)
+    for row, stream, span in ((plain, False, spans[0]), (streamed, True, spans[1])):
         assert (row.app, row.model, row.provider, row.operation) == (
             "support-bot", MODEL, "openai", "chat"
         )
         assert (row.input_tokens, row.output_tokens) == USAGE[stream]
-        assert row.latency_s > 0.05
+        assert span.end_time is not None and span.start_time is not None
+        assert row.latency_s == pytest.approx((span.end_time - span.start_time) / 1e9, abs=1e-6)
     # openai-v2 2.4b0 sets neither finish reasons nor time to first chunk on streamed spans.
     assert (plain.finish_reason, streamed.finish_reason) == ("stop", None)
-    assert streamed.latency_s > plain.latency_s  # the stream's chunks come 10 ms apart
+    # The server waits 50 ms, then streams one chunk per word 10 ms apart.
+    assert plain.latency_s > 0.05
+    assert streamed.latency_s > 0.05 + 0.01 * len(ANSWER.split(" "))
 
     def histogram(name: str, **labels: str) -> float | None:
         return registry.get_sample_value(name, GENAI_LABELS | labels)
