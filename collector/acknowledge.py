@@ -12,6 +12,7 @@ from sqlalchemy import Table
 from collector.conflicts import conflicting_keys, read_store, unstamped_keys
 from collector.deps import IngestContext
 from collector.validation import invalid
+from collector.writer import RecordRejected
 from metrics.bulk_insert import RecordKey, record_key
 from metrics.types import utc_now
 
@@ -107,7 +108,10 @@ async def store_records(
     if len(records) > limit:
         raise invalid((), f"at most {limit} records per request, got {len(records)}")
     rows = to_rows(records, utc_now())
-    new_keys = await context.writer.write(table, rows)
+    try:
+        new_keys = await context.writer.write(table, rows)
+    except RecordRejected as exc:
+        raise invalid(exc.loc, exc.message) from None
     observe(rows, new_keys)
     counter = context.ingest.instruments["valuewatch_ingest_records_total"]
     counter.labels(kind=kind, result="accepted").inc(len(new_keys))

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from collector.genai_series import GenAISeries
-from collector.redaction import hash_user, redact
+from collector.redaction import hash_user, redact_within
 from collector.validation import (
     THUMBS_FORMS,
     check_attributes,
@@ -20,12 +20,15 @@ from metrics.prices import PriceTable
 from metrics.settings import Settings
 from metrics.tables import (
     AccuracySampleCreate,
+    Feedback,
     FeedbackCreate,
     FeedbackKind,
     InferenceCreate,
     OutcomeCreate,
 )
 from metrics.types import as_utc
+
+COMMENT_CHARS = Feedback.__table__.c.comment.type.length  # type: ignore[attr-defined]
 
 
 class Ingest:
@@ -111,7 +114,9 @@ class Ingest:
                 "kind": record.kind,
                 "value": value,
                 "label": label,
-                "comment": None if record.comment is None else redact(record.comment),
+                "comment": None if record.comment is None else redact_within(
+                    record.comment, COMMENT_CHARS
+                ),
                 "timestamp": timestamp,
                 "user_hash": self._user(record.user),
             })

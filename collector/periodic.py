@@ -8,7 +8,7 @@ from types import TracebackType
 
 from starlette.concurrency import run_in_threadpool
 
-from metrics.failures import describe
+from metrics.failures import cancelled_here, describe
 
 log = logging.getLogger("valuewatch.collector")
 
@@ -47,7 +47,9 @@ class Periodic:
         """Run the work now, in a thread; log a failure instead of raising it."""
         try:
             await run_in_threadpool(self._work)
-        except Exception as exc:  # noqa: BLE001 - the next run will try again
+        except BaseException as exc:  # noqa: BLE001 - the next run will try again
+            if cancelled_here(exc):
+                raise
             log.warning("%s failed: %s", self._name, describe(exc))
 
     async def _repeat(self) -> None:

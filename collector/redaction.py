@@ -22,6 +22,22 @@ def redact(text: str) -> str:
     return text
 
 
+# Ends a text that redaction made longer than its column holds.
+TRUNCATED = " [TRUNCATED]"
+
+
+def redact_within(text: str, max_chars: int) -> str:
+    """`text` redacted, then cut to `max_chars` ending in TRUNCATED if redaction made it longer.
+
+    Markers can be longer than what they replace ("a@b.io" becomes "[EMAIL]"), so a text
+    the API accepted at its limit may outgrow the column that stores it.
+    """
+    redacted = redact(text)
+    if len(redacted) <= max_chars:
+        return redacted
+    return redacted[: max_chars - len(TRUNCATED)] + TRUNCATED
+
+
 def _replace(match: re.Match[str], marker: str) -> str:
     text = match.group()
     # Dates look like short phone numbers, and clock times like IPv6: real ones have more.

@@ -18,7 +18,7 @@ import psutil
 import pynvml
 from sqlalchemy import insert
 
-from metrics.failures import describe
+from metrics.failures import cancelled_here, describe
 from metrics.instruments import Instruments
 from metrics.store import Store
 from metrics.tables import ResourceSample
@@ -230,7 +230,9 @@ class ResourceSampler:
                     await asyncio.to_thread(
                         persist_readings, self._store, readings, host=self._host, at=utc_now()
                     )
-            except Exception as exc:  # noqa: BLE001 - a failed sample must not stop the next
+            except BaseException as exc:  # noqa: BLE001 - a failed sample must not stop the next
+                if cancelled_here(exc):
+                    raise
                 log.warning("resource sample failed: %s", describe(exc))
 
     def _sample(self) -> list[Reading]:

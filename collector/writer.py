@@ -13,9 +13,18 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Table
+from sqlalchemy.exc import (
+    DataError,
+    DBAPIError,
+    DisconnectionError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 
 from metrics.bulk_insert import RecordKey, record_key
-from metrics.failures import describe
+from metrics.failures import cancelled_here, describe
 from metrics.instruments import Instruments
 from metrics.store import Store
 
@@ -52,6 +61,65 @@ class StoreUnavailable(Exception):
     def client_message(self) -> str:
         """What the client is told: the reason, and that nothing of the request was kept."""
         return f"database unavailable ({self.reason}); nothing was stored, retry later"
+
+
+class RecordRejected(Exception):
+    """The database refused a request's rows for what they hold: the client must not retry.
+
+    `loc` is the (record index, field) at fault where it can be told, else ().
+    """
+
+    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+        self.message = message
+
+
+# Failures that mean the database, not the rows, is at fault: a retry may succeed.
+UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError, SQLAlchemyTimeout, OSError)
+
+
+def refused_content(exc: BaseException) -> bool:
+    """Whether the database refused the rows themselves (a value too long, a NUL, a missing
+    value), not failed to take any rows at all."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return False
+    return isinstance(exc, DataError | IntegrityError) and not isinstance(exc, UNAVAILABLE)
+
+
+def failure(exc: BaseException, item: "_Pending") -> Exception:
+    """What the requests of a failed commit are answered: 422 for refused rows, else 503."""
+    if refused_content(exc):
+        loc, problem = offending_field(item.table, item.rows)
+        return RecordRejected(loc, problem or f"the database refused the record: {describe(exc)}")
+    return StoreUnavailable(describe(exc))
+
+
+def offending_field(table: Table, rows: list[dict[str, Any]]) -> tuple[tuple[str | int, ...], str]:
+    """The first (record index, field) whose value the table cannot hold, and why."""
+    for index, row in enumerate(rows):
+        for column in table.columns:
+            value = row.get(column.name)
+            if value is None:
+                if not column.nullable and column.server_default is None:
+                    return (index, column.name), "is required"
+                continue
+            if not isinstance(value, str):
+                continue
+            if "\x00" in value:
+                return (index, column.name), "must not contain NUL characters"
+            length = getattr(column.type, "length", None)
+            if length is not None and len(value) > length:
+                return (index, column.name), (
+                    f"is {len(value)} characters as stored, over the limit of {length}"
+                )
+    return (), ""
+
+
+def _answer(group: list["_Pending"], exc: Exception) -> None:
+    for item in group:
+        if not item.done.done():  # its request may have been cancelled
+            item.done.set_exception(exc)
 
 
 @dataclass
@@ -119,6 +187,15 @@ class BatchWriter:
         self._instruments["valuewatch_ingest_queue_rows"].set(self._queued_rows)
 
     async def _run(self) -> None:
+        try:
+            await self._write_until_closed()
+        finally:
+            # Cancelled or failed: no request may wait for a writer that is gone.
+            self._closing = True
+            _answer(list(self._pending), Overloaded("the collector is shutting down"))
+            self._pending.clear()
+
+    async def _write_until_closed(self) -> None:
         loop = asyncio.get_running_loop()
         while True:
             await self._wakeup.wait()
@@ -126,24 +203,33 @@ class BatchWriter:
             while self._pending:
                 self._publish_depth()
                 group = self._take_group()
-                started = time.perf_counter()
                 try:
-                    results = await loop.run_in_executor(self._executor, self._commit, group)
-                except Exception as exc:  # noqa: BLE001 - any database failure is a 503
-                    failure = StoreUnavailable(describe(exc))
-                    for item in group:
-                        if not item.done.done():  # its request may have been cancelled
-                            item.done.set_exception(failure)
-                else:
-                    for item, new_ids in zip(group, results, strict=True):
-                        if not item.done.done():
-                            item.done.set_result(new_ids)
-                    self._observe_commit(time.perf_counter() - started, group)
+                    await self._commit_group(loop, group)
                 finally:
                     self._queued_rows -= sum(len(item.rows) for item in group)
                     self._publish_depth()
             if self._closing:
                 return
+
+    async def _commit_group(self, loop: asyncio.AbstractEventLoop, group: list[_Pending]) -> None:
+        started = time.perf_counter()
+        try:
+            results = await loop.run_in_executor(self._executor, self._commit, group)
+        except BaseException as exc:  # noqa: BLE001 - every failure is answered, none ends the writer
+            if cancelled_here(exc):
+                _answer(group, Overloaded("the collector is shutting down"))
+                raise
+            if len(group) == 1 or not refused_content(exc):
+                _answer(group, failure(exc, group[0]))
+                return
+            # One request's rows were refused: commit each alone, so only it is failed.
+            for item in group:
+                await self._commit_group(loop, [item])
+            return
+        for item, new_ids in zip(group, results, strict=True):
+            if not item.done.done():  # its request may have been cancelled
+                item.done.set_result(new_ids)
+        self._observe_commit(time.perf_counter() - started, group)
 
     def _take_group(self) -> list[_Pending]:
         group: list[_Pending] = []

@@ -100,6 +100,11 @@ async def _store(decoded: DecodedTraces, encoding: Encoding, context: IngestCont
             )
         except (Overloaded, StoreUnavailable) as exc:
             return _overloaded(exc, ingest, encoding)
+        except RequestValidationError as exc:  # the database refused a span's values
+            _count(ingest, accepted=0, duplicate=0,
+                   rejected=len(decoded.records) + decoded.rejected_spans,
+                   ignored=decoded.ignored_spans)
+            return error_answer(400, _first_error(exc.errors()), encoding)
         accepted, duplicates = result.accepted, result.duplicates
         errors.extend(f"span {span}: another span with this id and other content is stored"
                       for span in result.conflicts)

@@ -1,6 +1,7 @@
 """Group commit: concurrent requests share commits; full queues and dead databases say so."""
 
 import asyncio
+import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 from prometheus_client import CollectorRegistry
 
-from collector.writer import BatchWriter, Overloaded, StoreUnavailable
+from collector.writer import BatchWriter, Overloaded, RecordRejected, StoreUnavailable
 from metrics.instruments import collector_instruments
 from metrics.store import Store
 from metrics.tables import Inference
@@ -108,9 +109,9 @@ def test_shutdown_commits_what_was_already_queued(store: Store) -> None:
 
 
 class FailingOnce:
-    """A store whose first insert raises an exception with an empty message."""
+    """A store whose first insert raises `failure`."""
 
-    def __init__(self, store: Store, failure: Exception) -> None:
+    def __init__(self, store: Store, failure: BaseException | None) -> None:
         self._store, self._failure = store, failure
 
     def insert_new(self, batches: Any) -> Any:
@@ -120,9 +121,13 @@ class FailingOnce:
         return self._store.insert_new(batches)
 
 
-@pytest.mark.parametrize("failure", [TimeoutError(), OSError(""), RuntimeError("\n")])
+@pytest.mark.parametrize("failure", [
+    TimeoutError(), OSError(""), RuntimeError("\n"),
+    # Raised by the commit in its thread, these are its failure, not the writer's end.
+    asyncio.CancelledError(), KeyboardInterrupt(),
+])
 def test_a_failure_with_an_empty_message_is_a_503_and_the_writer_lives_on(
-    store: Store, failure: Exception
+    store: Store, failure: BaseException
 ) -> None:
     instruments = collector_instruments(CollectorRegistry())
 
@@ -139,3 +144,67 @@ def test_a_failure_with_an_empty_message_is_a_503_and_the_writer_lives_on(
     assert refused.reason == "write failed"
     assert "nothing was stored" in refused.client_message
     assert len(later) == 2 and count_rows(store) == 2
+
+
+def _refused_in_a_group(
+    store: Store, field: str, bad_value: Any
+) -> tuple[list[Any], set[str]]:
+    """Three requests queued together, the middle one's second row holding `bad_value`;
+    returns their answers and the ids then stored."""
+    instruments = collector_instruments(CollectorRegistry())
+    sent = [rows(3), rows(2), rows(4)]
+    sent[1][1][field] = bad_value
+
+    async def scenario() -> list[Any]:
+        async with BatchWriter(store, instruments, max_queue_rows=100,
+                               max_batch_rows=100) as writer:
+            # Queued before the writer wakes, so they share one group commit until it fails.
+            return await asyncio.gather(
+                *(writer.write(TABLE, batch) for batch in sent), return_exceptions=True
+            )
+
+    answers = asyncio.run(scenario())
+    ids = {row["id"] for batch in sent for row in batch}
+    with store.engine.connect() as connection:
+        stored = {i for (i,) in connection.exec_driver_sql("SELECT id FROM inference") if i in ids}
+    return answers, stored
+
+
+def test_a_row_the_database_refuses_fails_only_the_request_that_sent_it(store: Store) -> None:
+    (before, refused, after), stored = _refused_in_a_group(store, "timestamp", None)
+    assert (len(before), len(after)) == (3, 4)
+    assert isinstance(refused, RecordRejected)
+    assert (refused.loc, refused.message) == ((1, "timestamp"), "is required")
+    assert len(stored) == 7  # the innocent requests' rows, none of the offender's
+
+
+@pytest.mark.postgres
+def test_a_value_too_long_for_postgresql_fails_only_its_request(postgres_store: Store) -> None:
+    (before, refused, after), stored = _refused_in_a_group(postgres_store, "model", "m" * 201)
+    assert (len(before), len(after)) == (3, 4)
+    assert isinstance(refused, RecordRejected)
+    assert refused.loc == (1, "model")
+    assert refused.message == "is 201 characters as stored, over the limit of 200"
+    assert len(stored) == 7
+
+
+def test_a_cancelled_writer_answers_every_waiting_request(store: Store) -> None:
+    instruments = collector_instruments(CollectorRegistry())
+
+    class Slow:
+        def insert_new(self, batches: Any) -> Any:
+            time.sleep(0.2)
+            return store.insert_new(batches)
+
+    async def scenario() -> list[Any]:
+        slow: Any = Slow()
+        writer = BatchWriter(slow, instruments, max_queue_rows=100, max_batch_rows=1)
+        await writer.__aenter__()
+        waiting = [asyncio.ensure_future(writer.write(TABLE, rows(1))) for _ in range(3)]
+        await asyncio.sleep(0.05)  # the first commit is under way, two requests queued
+        assert writer._task is not None
+        writer._task.cancel()
+        return await asyncio.wait_for(asyncio.gather(*waiting, return_exceptions=True), 5)
+
+    answers = asyncio.run(scenario())
+    assert all(isinstance(answer, Overloaded) for answer in answers), answers
