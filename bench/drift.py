@@ -33,12 +33,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from evaluators.drift import evaluate_drift  # noqa: E402
-from evaluators.signal_samples import groups_in, numeric_samples  # noqa: E402
+from evaluators.drift.evaluate import evaluate_drift  # noqa: E402
+from evaluators.drift.samples import groups_in, numeric_samples  # noqa: E402
 from evaluators.signals import INFERENCES, signals_by_source  # noqa: E402
 from evaluators.stats import calibration, drift  # noqa: E402
 from evaluators.windows import Window  # noqa: E402
-from metrics.store import Store  # noqa: E402
+from metrics.store.database import Store  # noqa: E402
 
 REFERENCE = Window(datetime(2026, 1, 1, 0, tzinfo=UTC), datetime(2026, 1, 1, 1, tzinfo=UTC))
 CURRENT = Window(REFERENCE.end, REFERENCE.end + REFERENCE.length)

@@ -72,11 +72,11 @@ def measure_service(database: Path, seconds: float) -> tuple[float, LoadResult]:
 REPORT_LOOP = """
 import sys, tempfile, time
 from pathlib import Path
-from evaluators.report.job import publish_report
-from metrics.store import Store
+from evaluators.value.report.job import publish_report
+from metrics.store.database import Store
 from metrics.types import utc_now
-from metrics.value_config import load_value_config
-from metrics.value_periods import Month
+from metrics.value.config import load_value_config
+from metrics.value.periods import Month
 from tests.value_seed import seed_month
 store, config = Store.open(sys.argv[1]), load_value_config(None)
 seed_month(store, Month.containing(utc_now()).previous(), rolled_up_days=0)
@@ -169,7 +169,7 @@ def measure_bare(seconds: float) -> LoadResult:
 
 def measure_raw_sqlite(database: Path, rows: int = 200_000) -> float:
     """Records/s for sqlite3 executemany of the same rows, 1,000 per committed transaction."""
-    subprocess.run([sys.executable, "-c", "from metrics.store import Store; import sys; "
+    subprocess.run([sys.executable, "-c", "from metrics.store.database import Store; import sys; "
                     "Store.open(sys.argv[1]).migrate()", f"sqlite:///{database}"],
                    cwd=ROOT, check=True)
     connection = sqlite3.connect(database)

@@ -22,13 +22,13 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from evaluators.report.build import build_report  # noqa: E402
-from evaluators.report.render import render  # noqa: E402
-from evaluators.rollup import roll_up_day  # noqa: E402
+from evaluators.upkeep.rollup import roll_up_day  # noqa: E402
+from evaluators.value.report.build import build_report  # noqa: E402
+from evaluators.value.report.render import render  # noqa: E402
 from evaluators.windows import Window  # noqa: E402
-from metrics.store import Store  # noqa: E402
-from metrics.value_config import load_value_config  # noqa: E402
-from metrics.value_periods import Month  # noqa: E402
+from metrics.store.database import Store  # noqa: E402
+from metrics.value.config import load_value_config  # noqa: E402
+from metrics.value.periods import Month  # noqa: E402
 
 MONTH = Month(2026, 3)
 NOW = datetime(2026, 4, 2, tzinfo=UTC)

@@ -13,7 +13,7 @@ from collector.conflicts import conflicting_keys, read_store, unstamped_keys
 from collector.deps import IngestContext
 from collector.validation import invalid
 from collector.writer import RecordRejected
-from metrics.bulk_insert import RecordKey, record_key
+from metrics.store.bulk_insert import RecordKey, record_key
 from metrics.types import utc_now
 
 Record = TypeVar("Record", bound=BaseModel)

@@ -7,7 +7,7 @@ from fastapi import HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
 from collector.keys import GRANTS, KEY_PREFIX, KeyRing, hash_key
-from metrics.tables import Scope
+from metrics.store.tables import Scope
 
 UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 

@@ -11,7 +11,12 @@ from typing import Any
 from pydantic import BaseModel, create_model
 from sqlmodel import SQLModel
 
-from metrics.tables import AccuracySampleCreate, FeedbackCreate, InferenceCreate, OutcomeCreate
+from metrics.store.tables import (
+    AccuracySampleCreate,
+    FeedbackCreate,
+    InferenceCreate,
+    OutcomeCreate,
+)
 
 
 def twin(model: type[SQLModel]) -> Any:

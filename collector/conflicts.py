@@ -15,9 +15,9 @@ from sqlalchemy import Table, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from collector.writer import StoreUnavailable
-from metrics.bulk_insert import RecordKey, record_key
 from metrics.failures import describe
-from metrics.store import Store
+from metrics.store.bulk_insert import RecordKey, record_key
+from metrics.store.database import Store
 from metrics.types import as_utc
 
 # Set by the collector, not sent by the client: a retry arrives with another value.

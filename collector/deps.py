@@ -10,8 +10,8 @@ from collector.ingest import Ingest
 from collector.validation import invalid
 from collector.writer import BatchWriter
 from metrics.settings import Settings
-from metrics.store import Store
-from metrics.tables import Scope
+from metrics.store.database import Store
+from metrics.store.tables import Scope
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ from collector.validation import (
     invalid,
     thumbs_number,
 )
-from metrics.bulk_insert import RecordKey, record_key
 from metrics.instruments import Instruments
 from metrics.prices import PriceTable
 from metrics.settings import Settings
-from metrics.tables import (
+from metrics.store.bulk_insert import RecordKey, record_key
+from metrics.store.tables import (
     AccuracySampleCreate,
     Feedback,
     FeedbackCreate,

@@ -6,8 +6,8 @@ import secrets
 
 from sqlmodel import Session, select
 
-from metrics.store import Store
-from metrics.tables import ApiKey, AuditEntry, Scope
+from metrics.store.database import Store
+from metrics.store.tables import ApiKey, AuditEntry, Scope
 from metrics.types import utc_now
 
 KEY_PREFIX = "vw_"

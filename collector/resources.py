@@ -20,8 +20,8 @@ from sqlalchemy import insert
 
 from metrics.failures import cancelled_here, describe
 from metrics.instruments import Instruments
-from metrics.store import Store
-from metrics.tables import ResourceSample
+from metrics.store.database import Store
+from metrics.store.tables import ResourceSample
 from metrics.types import utc_now
 
 log = logging.getLogger("valuewatch.collector")

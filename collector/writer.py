@@ -23,10 +23,10 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 
-from metrics.bulk_insert import RecordKey, record_key
 from metrics.failures import cancelled_here, describe
 from metrics.instruments import Instruments
-from metrics.store import Store
+from metrics.store.bulk_insert import RecordKey, record_key
+from metrics.store.database import Store
 
 
 class Overloaded(Exception):

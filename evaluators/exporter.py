@@ -16,14 +16,14 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from evaluators.kpi_export import kpi_samples
 from evaluators.results import EVALUATION_RESULTS
 from evaluators.run_state import last_successes
 from evaluators.stats import drift
+from evaluators.value.export import kpi_samples
 from metrics.catalog import CATALOG, MetricSpec
 from metrics.failures import describe
 from metrics.instruments import OVERFLOW_VALUE, LabelLimiter
-from metrics.store import Store
+from metrics.store.database import Store
 
 log = logging.getLogger("valuewatch.evaluators")
 EVALUATORS = ("drift", "accuracy", "feedback")

@@ -7,18 +7,18 @@ from functools import partial
 
 from sqlalchemy import Connection
 
-from evaluators.accuracy import evaluate_accuracy
-from evaluators.drift import evaluate_drift
-from evaluators.drift_config import baseline_window, drift_overrides
-from evaluators.feedback import evaluate_feedback
-from evaluators.kpi_job import evaluate_kpis
-from evaluators.report.job import evaluate_report
-from evaluators.retention import delete_rolled_up
-from evaluators.rollup import RAW_SOURCES, earliest_raw_record, roll_up_day
+from evaluators.drift.config import baseline_window, drift_overrides
+from evaluators.drift.evaluate import evaluate_drift
+from evaluators.quality.accuracy import evaluate_accuracy
+from evaluators.quality.feedback import evaluate_feedback
+from evaluators.upkeep.retention import delete_rolled_up
+from evaluators.upkeep.rollup import RAW_SOURCES, earliest_raw_record, roll_up_day
+from evaluators.value.job import evaluate_kpis
+from evaluators.value.report.job import evaluate_report
 from evaluators.windows import Window
 from metrics.settings import Settings
-from metrics.store import Store
-from metrics.value_config import load_value_config
+from metrics.store.database import Store
+from metrics.value.config import load_value_config
 
 DAY = timedelta(days=1)
 Evaluate = Callable[[Store, Connection, Window], int]

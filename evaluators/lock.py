@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, text
 
-from metrics.store import Store
+from metrics.store.database import Store
 
 log = logging.getLogger("valuewatch.evaluators")
 

@@ -8,7 +8,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from evaluators.windows import Window
-from metrics.tables import EvaluationResult
+from metrics.store.tables import EvaluationResult
 from metrics.types import utc_now
 
 EVALUATION_RESULTS: Table = EvaluationResult.__table__  # type: ignore[attr-defined]

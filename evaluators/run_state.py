@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy import Connection, Table, select
 
 from evaluators.results import dialect_insert
-from metrics.store import Store
-from metrics.tables import EvaluatorRun
+from metrics.store.database import Store
+from metrics.store.tables import EvaluatorRun
 
 EVALUATOR_RUNS: Table = EvaluatorRun.__table__  # type: ignore[attr-defined]
 

@@ -10,7 +10,7 @@ from evaluators.lock import job_lock
 from evaluators.run_state import last_window_end, record_success
 from evaluators.staleness import record_evaluation, stale_windows, touch_sum
 from evaluators.windows import Window, due_windows
-from metrics.store import Store
+from metrics.store.database import Store
 from metrics.types import utc_now
 
 log = logging.getLogger("valuewatch.evaluators")

@@ -13,7 +13,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from evaluators.jobs import Job
 from evaluators.runner import JobRun, run_job
 from evaluators.windows import EPOCH
-from metrics.store import Store
+from metrics.store.database import Store
 from metrics.types import utc_now
 
 log = logging.getLogger("valuewatch.evaluators")

@@ -7,7 +7,7 @@ from sqlalchemy import BigInteger, ColumnElement, FromClause, Table, and_, case,
 from sqlalchemy import literal_column as sql_literal
 
 from evaluators.windows import Window
-from metrics.tables import AccuracySample, Feedback, FeedbackKind, Inference, feedback_call
+from metrics.store.tables import AccuracySample, Feedback, FeedbackKind, Inference, feedback_call
 
 SignalKind = Literal["numeric", "categorical"]
 # Rows are thinned in SQL by a fixed hash of the row into [0, HASH_MODULUS).

@@ -1,7 +1,7 @@
 """Which evaluated windows late records have made stale, and noting each evaluation.
 
 A window's evaluation notes the sum of the versions of its hours' touches (see
-`metrics.freshness`) as it began, read before the records themselves; the window is stale
+`metrics.store.freshness`) as it began, read before the records themselves; the window is stale
 when that sum has grown since, or when it holds touched hours and was never evaluated.
 """
 
@@ -12,8 +12,8 @@ from sqlalchemy import Connection, Table, delete, func, select
 
 from evaluators.results import dialect_insert
 from evaluators.windows import Window, floor_time
-from metrics.freshness import IngestTouch, WindowEvaluation
-from metrics.store import Store
+from metrics.store.database import Store
+from metrics.store.freshness import IngestTouch, WindowEvaluation
 from metrics.types import utc_now
 
 HOUR = timedelta(hours=1)

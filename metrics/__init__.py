@@ -1,1 +1,6 @@
-"""The single source of truth: metric catalog, SQL tables, settings and the store."""
+"""The bottom floor, the single source of truth: it imports nothing else of valuewatch.
+
+Here: the metric catalog (`catalog`, `conventions`, `instruments`), prices, settings, the
+SLO model and monitoring config that alerts and dashboards are generated from, and the
+PromQL they run (`queries/`); the database (`store/`); the value model (`value/`).
+"""

@@ -10,7 +10,7 @@ from metrics.catalog import OPERATION_DURATION_BUCKETS
 from metrics.conventions import SCRAPE_JOB_NAME
 from metrics.settings import Settings
 from metrics.slo import SLO
-from metrics.value_config import load_value_config
+from metrics.value.config import load_value_config
 
 
 @dataclass(frozen=True)

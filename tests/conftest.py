@@ -15,8 +15,8 @@ from sqlalchemy import text
 from collector.app import create_app
 from collector.keys import create_key
 from metrics.settings import Settings
-from metrics.store import Store
-from metrics.tables import Scope
+from metrics.store.database import Store
+from metrics.store.tables import Scope
 
 POSTGRES_URL = os.environ.get(
     "VALUEWATCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

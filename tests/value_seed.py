@@ -7,13 +7,13 @@ from typing import Any
 
 import yaml
 
-from evaluators.rollup import RAW_SOURCES, roll_up_day
 from evaluators.staleness import record_evaluation, touch_sum
+from evaluators.upkeep.rollup import RAW_SOURCES, roll_up_day
 from evaluators.windows import Window
-from metrics.store import Store
-from metrics.tables import AccuracySample, Feedback, Inference, Outcome
-from metrics.value_config import ValueConfig, load_value_config
-from metrics.value_periods import Month
+from metrics.store.database import Store
+from metrics.store.tables import AccuracySample, Feedback, Inference, Outcome
+from metrics.value.config import ValueConfig, load_value_config
+from metrics.value.periods import Month
 
 MONTH = Month(2026, 3)
 CLOSED = datetime(2026, 4, 2, 1, tzinfo=UTC)  # a day after March closed

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from metrics.settings import Settings
-from metrics.store import Store
-from metrics.tables import Scope
+from metrics.store.database import Store
+from metrics.store.tables import Scope
 from valuewatch.build_commands import BUILD_COMMANDS, add_build_commands, run_build_command
 from valuewatch.value_commands import VALUE_COMMANDS, add_value_commands, run_value_command
 

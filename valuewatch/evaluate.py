@@ -15,7 +15,7 @@ from evaluators.jobs import Job, build_jobs, job_named
 from evaluators.runner import run_job
 from evaluators.scheduler import EvaluatorScheduler
 from metrics.settings import Settings
-from metrics.store import Store
+from metrics.store.database import Store
 
 log = logging.getLogger("valuewatch.evaluate")
 

@@ -18,7 +18,7 @@ from prometheus_client import CollectorRegistry, multiprocess
 
 from collector.app import create_app
 from metrics.settings import Settings
-from metrics.store import Store
+from metrics.store.database import Store
 from valuewatch.evaluate import in_process_evaluators
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from metrics.settings import Settings
-from metrics.store import Store
+from metrics.store.database import Store
 from metrics.types import as_utc, utc_now
-from metrics.value_config import ValueConfigError, load_value_config
-from metrics.value_periods import Month
-from metrics.value_tables import REPORT_FORMATS
+from metrics.value.config import ValueConfigError, load_value_config
+from metrics.value.periods import Month
+from metrics.value.tables import REPORT_FORMATS
 
 VALUE_COMMANDS = ("report", "export")
 
@@ -43,8 +43,8 @@ def run_value_command(settings: Settings, store: Store, args: argparse.Namespace
 
 
 def _report(settings: Settings, store: Store, args: argparse.Namespace) -> int:
-    from evaluators.report.build import build_report
-    from evaluators.report.render import render
+    from evaluators.value.report.build import build_report
+    from evaluators.value.report.render import render
 
     try:
         config = load_value_config(settings.value_config)
@@ -62,7 +62,7 @@ def _report(settings: Settings, store: Store, args: argparse.Namespace) -> int:
 
 
 def _export_preferences(store: Store, args: argparse.Namespace) -> int:
-    from evaluators.value_preferences import preference_records
+    from evaluators.quality.preferences import preference_records
 
     since = as_utc(datetime.combine(args.since, datetime.min.time()))
     counts = {"pair": 0, "rated": 0}

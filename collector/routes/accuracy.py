@@ -6,7 +6,7 @@ from fastapi.responses import JSONResponse
 from collector.acknowledge import CONFLICT, IngestResult, acknowledge, one_or_many
 from collector.bodies import AccuracySampleBody
 from collector.deps import JsonIngestDep
-from metrics.tables import AccuracySample
+from metrics.store.tables import AccuracySample
 
 router = APIRouter(prefix="/api/v1/accuracy", tags=["accuracy"])
 

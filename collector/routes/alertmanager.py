@@ -14,9 +14,9 @@ from pydantic import BaseModel, Field
 
 from collector.auth import require
 from collector.deps import StoreDep
-from metrics.tables import Scope
+from metrics.store.tables import Scope
 from metrics.types import as_utc, utc_now
-from metrics.value_store import INCIDENTS, upsert
+from metrics.value.store import INCIDENTS, upsert
 
 router = APIRouter(prefix="/api/v1/alertmanager", tags=["alertmanager"])
 MAX_ALERTS = 1000

@@ -8,9 +8,9 @@ from collector.acknowledge import one_or_many
 from collector.auth import require
 from collector.deps import StoreDep
 from collector.keys import hash_key
-from metrics.tables import ApiKey, AuditEntry, Scope
+from metrics.store.tables import ApiKey, AuditEntry, Scope
 from metrics.types import utc_now
-from metrics.value_tables import Assessment, AssessmentCreate
+from metrics.value.tables import Assessment, AssessmentCreate
 
 router = APIRouter(prefix="/api/v1/assessments", tags=["assessments"])
 

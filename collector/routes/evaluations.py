@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from collector.deps import ReadKey, StoreDep
-from metrics.tables import EvaluationResult
+from metrics.store.tables import EvaluationResult
 from metrics.types import as_utc
 
 router = APIRouter(prefix="/api/v1/evaluations", tags=["evaluations"])

@@ -9,8 +9,8 @@ from collector.bodies import FeedbackBody
 from collector.conflicts import read_store
 from collector.deps import JsonIngestDep
 from collector.validation import invalid
-from metrics.store import Store
-from metrics.tables import Feedback, Inference
+from metrics.store.database import Store
+from metrics.store.tables import Feedback, Inference
 
 router = APIRouter(prefix="/api/v1/feedback", tags=["feedback"])
 _inference: Table = Inference.__table__  # type: ignore[attr-defined]

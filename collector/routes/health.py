@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from collector.auth import require
 from collector.deps import StoreDep
 from metrics.failures import describe
-from metrics.tables import Scope
+from metrics.store.tables import Scope
 
 router = APIRouter(tags=["health"])
 

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from collector.acknowledge import CONFLICT, IngestResult, acknowledge, one_or_many
 from collector.bodies import InferenceBody
 from collector.deps import JsonIngestDep, ReadKey, StoreDep
-from metrics.tables import Inference, InferencePublic
+from metrics.store.tables import Inference, InferencePublic
 from metrics.types import as_utc
 
 router = APIRouter(prefix="/api/v1/inferences", tags=["inferences"])

@@ -8,9 +8,9 @@ from pydantic import BaseModel
 
 from collector.deps import ReadKey, StoreDep
 from metrics.types import utc_now
-from metrics.value_coverage import Coverage
-from metrics.value_periods import MONTH_FORMAT, Month
-from metrics.value_scorecard import KpiResult, load_scorecard
+from metrics.value.coverage import Coverage
+from metrics.value.periods import MONTH_FORMAT, Month
+from metrics.value.scorecard import KpiResult, load_scorecard
 
 router = APIRouter(prefix="/api/v1/kpis", tags=["kpis"])
 

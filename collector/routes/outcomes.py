@@ -6,7 +6,7 @@ from fastapi.responses import JSONResponse
 from collector.acknowledge import CONFLICT, IngestResult, acknowledge, one_or_many
 from collector.bodies import OutcomeBody
 from collector.deps import JsonIngestDep
-from metrics.tables import Outcome
+from metrics.store.tables import Outcome
 
 router = APIRouter(prefix="/api/v1/outcomes", tags=["outcomes"])
 

@@ -5,9 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, Response
 
 from collector.deps import ReadKey, StoreDep
-from metrics.value_periods import MONTH_FORMAT, Month
-from metrics.value_store import stored_report
-from metrics.value_tables import ReportFormat
+from metrics.value.periods import MONTH_FORMAT, Month
+from metrics.value.store import stored_report
+from metrics.value.tables import ReportFormat
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 

@@ -28,7 +28,7 @@ from collector.otlp import JSON, PROTOBUF, DecodedTraces, OTLPDecodeError, decod
 from collector.otlp_response import Encoding, error_answer, export_answer, request_encoding
 from collector.writer import Overloaded, StoreUnavailable
 from metrics.settings import Settings
-from metrics.tables import Inference
+from metrics.store.tables import Inference
 
 log = logging.getLogger("valuewatch.collector")
 router = APIRouter(tags=["otlp"])

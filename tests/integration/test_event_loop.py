@@ -22,7 +22,7 @@ from sqlalchemy import text
 
 from collector.app import create_app
 from metrics.settings import Settings
-from metrics.store import Store
+from metrics.store.database import Store
 from tests.integration.conftest import Server, free_port
 
 HEALTHZ_BUDGET_S = 0.05

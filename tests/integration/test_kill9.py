@@ -8,7 +8,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from metrics.store import Store
+from metrics.store.database import Store
 from tests.conftest import TABLES
 from tests.integration.conftest import Server
 

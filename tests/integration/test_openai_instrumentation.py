@@ -31,8 +31,8 @@ from sqlmodel import Session, select
 
 from collector.app import create_app
 from metrics.settings import Settings
-from metrics.store import Store
-from metrics.tables import Inference, Scope
+from metrics.store.database import Store
+from metrics.store.tables import Inference, Scope
 
 MODEL = "gpt-4o-mini-2024-07-18"
 PROMPT = "My card is 4111 1111 1111 1111, why was it declined?"

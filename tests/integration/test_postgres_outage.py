@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from metrics.store import Store
+from metrics.store.database import Store
 from tests.conftest import TABLES, skip_or_fail
 from tests.integration.conftest import Server
 

@@ -21,8 +21,8 @@ from evaluators.results import EVALUATION_RESULTS
 from evaluators.scheduler import EvaluatorScheduler
 from evaluators.staleness import EVALUATIONS
 from metrics.settings import Settings
-from metrics.store import Store
-from metrics.tables import AccuracySample
+from metrics.store.database import Store
+from metrics.store.tables import AccuracySample
 from metrics.types import utc_now
 from tests.integration.conftest import Server, free_port, valuewatch
 from valuewatch.evaluate import in_process_evaluators

@@ -12,8 +12,8 @@ from evaluators.jobs import build_jobs
 from evaluators.runner import run_job
 from metrics.catalog import CATALOG
 from metrics.settings import Settings
-from metrics.store import Store
-from metrics.tables import AccuracySample, Feedback, Inference, Scope
+from metrics.store.database import Store
+from metrics.store.tables import AccuracySample, Feedback, Inference, Scope
 from tests.value_seed import call_row, feedback_row
 
 EVALUATED_HOUR = datetime(2026, 3, 2, 10, tzinfo=UTC)

@@ -4,8 +4,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from collector.keys import create_key, revoke_key
-from metrics.store import Store
-from metrics.tables import Scope
+from metrics.store.database import Store
+from metrics.store.tables import Scope
 
 ROUTES = [
     ("POST", "/api/v1/inferences", Scope.ingest),

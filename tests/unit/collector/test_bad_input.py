@@ -3,7 +3,7 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from metrics.tables import Scope
+from metrics.store.tables import Scope
 
 RECORD = b'"id": "x", "app": "a", "model": "m", "latency_s": 1'
 CASES = [

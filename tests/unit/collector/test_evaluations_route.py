@@ -5,8 +5,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from metrics.store import Store
-from metrics.tables import EvaluationResult, Scope
+from metrics.store.database import Store
+from metrics.store.tables import EvaluationResult, Scope
 
 Headers = dict[Scope, dict[str, str]]
 END = datetime(2026, 3, 2, 11, tzinfo=UTC)

@@ -5,8 +5,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from collector.redaction import TRUNCATED
-from metrics.store import Store
-from metrics.tables import Feedback, Scope
+from metrics.store.database import Store
+from metrics.store.tables import Feedback, Scope
 
 Headers = dict[Scope, dict[str, str]]
 # 10,000 characters, the most a comment may have; each "a@b.io " becomes "[EMAIL] ".

@@ -24,8 +24,8 @@ from collector.resources import (
     sample_resources,
 )
 from metrics.settings import Settings
-from metrics.store import Store
-from metrics.tables import ResourceSample
+from metrics.store.database import Store
+from metrics.store.tables import ResourceSample
 
 GIB = 1024**3
 HOST_AND_PROCESS = {

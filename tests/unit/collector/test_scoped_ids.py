@@ -11,8 +11,8 @@ from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
-from metrics.store import Store
-from metrics.tables import AccuracySample, Feedback, Inference, Outcome, Scope
+from metrics.store.database import Store
+from metrics.store.tables import AccuracySample, Feedback, Inference, Outcome, Scope
 
 Headers = dict[Scope, dict[str, str]]
 AT = (datetime.now(UTC) - timedelta(minutes=5)).isoformat()

@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 from collector.app import create_app
 from collector.keys import create_key, revoke_key
 from metrics.settings import Settings
-from metrics.store import Store
-from metrics.tables import AuditEntry, Scope
+from metrics.store.database import Store
+from metrics.store.tables import AuditEntry, Scope
 
 # Who may call what. A route missing here fails the completeness test below.
 ACCESS: dict[tuple[str, str], Scope | None] = {

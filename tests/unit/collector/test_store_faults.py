@@ -10,8 +10,8 @@ from sqlalchemy import event, text
 from collector.app import create_app
 from collector.keys import create_key
 from metrics.settings import Settings
-from metrics.store import Store
-from metrics.tables import Scope
+from metrics.store.database import Store
+from metrics.store.tables import Scope
 
 PADDING = "x" * 1000
 

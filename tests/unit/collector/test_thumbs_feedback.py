@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from prometheus_client import CollectorRegistry
 from sqlmodel import Session, select
 
-from metrics.store import Store
-from metrics.tables import Feedback, Scope
+from metrics.store.database import Store
+from metrics.store.tables import Feedback, Scope
 
 Headers = dict[Scope, dict[str, str]]
 

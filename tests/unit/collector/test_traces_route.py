@@ -20,8 +20,8 @@ from sqlmodel import Session, select
 from collector.app import create_app
 from collector.keys import create_key
 from metrics.settings import Settings
-from metrics.store import Store
-from metrics.tables import Inference, Scope
+from metrics.store.database import Store
+from metrics.store.tables import Inference, Scope
 
 Headers = dict[Scope, dict[str, str]]
 PROTOBUF = {"Content-Type": "application/x-protobuf"}

@@ -5,11 +5,11 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from evaluators.kpi_scorecard import compute_scorecard, refresh_scorecard
-from evaluators.report.job import publish_report
-from metrics.store import Store
-from metrics.tables import AuditEntry, Scope
-from metrics.value_store import INCIDENTS
+from evaluators.value.report.job import publish_report
+from evaluators.value.scorecard import compute_scorecard, refresh_scorecard
+from metrics.store.database import Store
+from metrics.store.tables import AuditEntry, Scope
+from metrics.value.store import INCIDENTS
 from tests.value_seed import CLOSED, MONTH, seed_month, value_config
 
 Auth = dict[Scope, dict[str, str]]

@@ -12,8 +12,8 @@ from prometheus_client import CollectorRegistry
 
 from collector.writer import BatchWriter, Overloaded, RecordRejected, StoreUnavailable
 from metrics.instruments import collector_instruments
-from metrics.store import Store
-from metrics.tables import Inference
+from metrics.store.database import Store
+from metrics.store.tables import Inference
 
 TABLE = Inference.__table__  # type: ignore[attr-defined]
 

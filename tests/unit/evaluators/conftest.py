@@ -12,7 +12,7 @@ from sqlmodel import SQLModel
 from evaluators.jobs import Job, build_jobs, job_named
 from evaluators.windows import Window
 from metrics.settings import Settings
-from metrics.store import Store
+from metrics.store.database import Store
 
 SAMPLE_SIZE = 2000
 

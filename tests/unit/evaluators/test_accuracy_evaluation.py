@@ -9,13 +9,13 @@ from pytest import approx
 from scipy.stats import binomtest, t
 from sqlmodel import Session, select
 
-from evaluators.estimates import share
 from evaluators.jobs import Job
+from evaluators.quality.estimates import share
 from evaluators.runner import run_job
 from evaluators.windows import Window
 from metrics.settings import Settings
-from metrics.store import Store
-from metrics.tables import AccuracySample, EvaluationResult
+from metrics.store.database import Store
+from metrics.store.tables import AccuracySample, EvaluationResult
 
 NOW = datetime(2026, 3, 2, 11, 5, tzinfo=UTC)
 HOUR = Window(datetime(2026, 3, 2, 10, tzinfo=UTC), datetime(2026, 3, 2, 11, tzinfo=UTC))

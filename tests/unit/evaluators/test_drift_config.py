@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from evaluators.drift_config import baseline_window, drift_overrides
+from evaluators.drift.config import baseline_window, drift_overrides
 from metrics.settings import DriftOverride, Settings
 
 

@@ -13,8 +13,8 @@ from evaluators.jobs import Job
 from evaluators.runner import run_job
 from evaluators.stats import ks, wasserstein
 from evaluators.windows import Window
-from metrics.store import Store
-from metrics.tables import AccuracySample, EvaluationResult, Feedback, Inference
+from metrics.store.database import Store
+from metrics.store.tables import AccuracySample, EvaluationResult, Feedback, Inference
 
 NOW = datetime(2026, 3, 2, 11, 5, tzinfo=UTC)
 CURRENT = Window(datetime(2026, 3, 2, 10, tzinfo=UTC), datetime(2026, 3, 2, 11, tzinfo=UTC))

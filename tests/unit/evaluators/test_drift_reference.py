@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 from evaluators.jobs import Job
 from evaluators.runner import run_job
 from evaluators.windows import Window
-from metrics.store import Store
-from metrics.tables import EvaluationResult, Inference
+from metrics.store.database import Store
+from metrics.store.tables import EvaluationResult, Inference
 
 NOW = datetime(2026, 3, 9, 11, 5, tzinfo=UTC)
 CURRENT = Window(datetime(2026, 3, 9, 10, tzinfo=UTC), datetime(2026, 3, 9, 11, tzinfo=UTC))

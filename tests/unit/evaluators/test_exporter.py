@@ -14,8 +14,8 @@ from evaluators.exporter import EvaluationCollector, evaluator_specs
 from evaluators.jobs import Job
 from evaluators.runner import run_job
 from evaluators.windows import Window
-from metrics.store import Store
-from metrics.tables import AccuracySample, Feedback, Inference
+from metrics.store.database import Store
+from metrics.store.tables import AccuracySample, Feedback, Inference
 
 NOW = datetime(2026, 3, 2, 11, 5, tzinfo=UTC)
 CURRENT = Window(datetime(2026, 3, 2, 10, tzinfo=UTC), datetime(2026, 3, 2, 11, tzinfo=UTC))

@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 from evaluators.jobs import Job
 from evaluators.runner import run_job
 from evaluators.windows import Window
-from metrics.store import Store
-from metrics.tables import EvaluationResult, Feedback, Inference
+from metrics.store.database import Store
+from metrics.store.tables import EvaluationResult, Feedback, Inference
 
 NOW = datetime(2026, 3, 2, 11, 5, tzinfo=UTC)
 HOUR = Window(datetime(2026, 3, 2, 10, tzinfo=UTC), datetime(2026, 3, 2, 11, tzinfo=UTC))

@@ -7,13 +7,13 @@ from pytest import approx
 from sqlalchemy import delete
 
 from evaluators.jobs import build_jobs, job_named
-from evaluators.kpi_scorecard import compute_scorecard, refresh_scorecard
 from evaluators.runner import run_job
+from evaluators.value.scorecard import compute_scorecard, refresh_scorecard
 from metrics.settings import Settings
-from metrics.store import Store
-from metrics.tables import Inference
-from metrics.value_periods import Month
-from metrics.value_scorecard import load_scorecard
+from metrics.store.database import Store
+from metrics.store.tables import Inference
+from metrics.value.periods import Month
+from metrics.value.scorecard import load_scorecard
 from tests.value_seed import CLOSED, CONFIG, MONTH, seed_month, value_config
 
 

@@ -15,10 +15,10 @@ from evaluators.results import EVALUATION_RESULTS
 from evaluators.runner import run_job
 from evaluators.staleness import TOUCHES
 from evaluators.windows import Window
-from metrics import rollups
 from metrics.settings import Settings
-from metrics.store import Store
-from metrics.tables import Inference
+from metrics.store import rollups
+from metrics.store.database import Store
+from metrics.store.tables import Inference
 
 NOW = datetime(2026, 3, 2, 11, 5, tzinfo=UTC)
 CURRENT = Window(datetime(2026, 3, 2, 10, tzinfo=UTC), datetime(2026, 3, 2, 11, tzinfo=UTC))

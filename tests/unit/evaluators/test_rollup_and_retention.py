@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
 
 from evaluators.jobs import Job
-from evaluators.rollup import latency_quantile
 from evaluators.runner import run_job
+from evaluators.upkeep.rollup import latency_quantile
 from evaluators.windows import Window
-from metrics import rollups
-from metrics.store import Store
-from metrics.tables import AccuracySample, Feedback, Inference, Outcome, ResourceSample
+from metrics.store import rollups
+from metrics.store.database import Store
+from metrics.store.tables import AccuracySample, Feedback, Inference, Outcome, ResourceSample
 
 DAY = Window(datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 2, tzinfo=UTC))
 NOW = datetime(2026, 3, 2, 0, 5, tzinfo=UTC)

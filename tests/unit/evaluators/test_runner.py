@@ -15,8 +15,8 @@ from evaluators.results import EVALUATION_RESULTS
 from evaluators.run_state import EVALUATOR_RUNS, last_successes, last_window_end
 from evaluators.runner import run_job
 from evaluators.windows import Window
-from metrics.store import Store
-from metrics.tables import AccuracySample, Inference
+from metrics.store.database import Store
+from metrics.store.tables import AccuracySample, Inference
 
 NOW = datetime(2026, 3, 2, 11, 5, tzinfo=UTC)
 CURRENT = Window(datetime(2026, 3, 2, 10, tzinfo=UTC), datetime(2026, 3, 2, 11, tzinfo=UTC))

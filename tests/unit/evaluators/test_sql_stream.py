@@ -7,10 +7,10 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.dialects import sqlite
 
-from evaluators.sql_stream import driver_sql, float_chunks
+from evaluators.drift.sql_stream import driver_sql, float_chunks
 from evaluators.windows import Window
-from metrics.store import Store
-from metrics.tables import Inference, Status
+from metrics.store.database import Store
+from metrics.store.tables import Inference, Status
 
 HOUR = Window(datetime(2026, 3, 2, 10, tzinfo=UTC), datetime(2026, 3, 2, 11, tzinfo=UTC))
 

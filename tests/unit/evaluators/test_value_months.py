@@ -7,15 +7,16 @@ from pathlib import Path
 from pytest import approx
 from sqlalchemy import delete
 
-from evaluators.kpi_export import kpi_samples
-from evaluators.kpi_scorecard import compute_scorecard, refresh_scorecard
-from evaluators.report.build import build_report
-from evaluators.report.job import evaluate_report
-from evaluators.report.render import render
-from evaluators.retention import delete_rolled_up
-from evaluators.rollup import roll_up_day
+from evaluators.upkeep.retention import delete_rolled_up
+from evaluators.upkeep.rollup import roll_up_day
+from evaluators.value.export import kpi_samples
+from evaluators.value.report.build import build_report
+from evaluators.value.report.job import evaluate_report
+from evaluators.value.report.render import render
+from evaluators.value.scorecard import compute_scorecard, refresh_scorecard
 from evaluators.windows import Window
-from metrics.rollups import (
+from metrics.store.database import Store
+from metrics.store.rollups import (
     DailyAccuracy,
     DailyFeedback,
     DailyFeedbackLabel,
@@ -25,11 +26,10 @@ from metrics.rollups import (
     DailyUsers,
     RollupDay,
 )
-from metrics.store import Store
-from metrics.tables import Feedback, Inference
-from metrics.value_periods import Month
-from metrics.value_scorecard import load_scorecard
-from metrics.value_store import stored_report
+from metrics.store.tables import Feedback, Inference
+from metrics.value.periods import Month
+from metrics.value.scorecard import load_scorecard
+from metrics.value.store import stored_report
 from tests.value_seed import CLOSED, MONTH, feedback_row, seed_month, value_config
 
 DAY = timedelta(days=1)

@@ -2,9 +2,9 @@
 
 from datetime import UTC, datetime, timedelta
 
-from evaluators.value_preferences import preference_records
-from metrics.store import Store
-from metrics.tables import Feedback, Inference
+from evaluators.quality.preferences import preference_records
+from metrics.store.database import Store
+from metrics.store.tables import Feedback, Inference
 from tests.value_seed import call_row, feedback_row
 
 SINCE = datetime(2026, 3, 1, tzinfo=UTC)

@@ -10,7 +10,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, inspect, text
 
-from metrics.store import MIGRATIONS
+from metrics.store.database import MIGRATIONS
 from tests.conftest import POSTGRES_URL, skip_or_fail
 
 OLD_ROWS = """

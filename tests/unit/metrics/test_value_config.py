@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from metrics.value_config import DEFAULT_CONFIG, ValueConfigError, load_value_config
+from metrics.value.config import DEFAULT_CONFIG, ValueConfigError, load_value_config
 
 ROOT = Path(__file__).resolve().parents[3]
 DASHBOARD_KPIS = {"roi", "cost_per_outcome", "hours_saved", "value_created", "llm_spend",

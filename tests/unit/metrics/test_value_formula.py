@@ -2,7 +2,7 @@
 
 import pytest
 
-from metrics.value_formula import Formula, FormulaError
+from metrics.value.formula import Formula, FormulaError
 
 
 @pytest.mark.parametrize(("text", "expected"), [

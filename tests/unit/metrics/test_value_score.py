@@ -2,8 +2,8 @@
 
 import pytest
 
-from metrics.value_periods import Month
-from metrics.value_score import dimension_scores, kpi_score, weighted_mean
+from metrics.value.periods import Month
+from metrics.value.score import dimension_scores, kpi_score, weighted_mean
 
 
 @pytest.mark.parametrize(("value", "target", "direction", "tolerance", "expected"), [

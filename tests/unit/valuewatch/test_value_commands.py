@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from metrics.store import Store
+from metrics.store.database import Store
 from tests.value_seed import MONTH, seed_month, value_config
 from valuewatch.cli import main
 

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-import evaluators.report.job as report_job
-from evaluators.report.render import render
+import evaluators.value.report.job as report_job
+from evaluators.value.report.render import render
 from evaluators.windows import Window
-from metrics.store import Store
-from metrics.value_scorecard import load_scorecard
-from metrics.value_store import stored_report
+from metrics.store.database import Store
+from metrics.value.scorecard import load_scorecard
+from metrics.value.store import stored_report
 from tests.value_seed import MONTH, seed_month, value_config
 
 BUSY_S = 0.25  # far below the job's run time, far above one insert

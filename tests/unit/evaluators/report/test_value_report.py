@@ -11,13 +11,13 @@ import numpy as np
 from PIL import Image
 from pytest import approx
 
-from evaluators.report.build import build_report
-from evaluators.report.render import render
-from evaluators.rollup import roll_up_day
+from evaluators.upkeep.rollup import roll_up_day
+from evaluators.value.report.build import build_report
+from evaluators.value.report.render import render
 from evaluators.windows import Window
-from metrics.store import Store
-from metrics.tables import Inference
-from metrics.value_periods import Month
+from metrics.store.database import Store
+from metrics.store.tables import Inference
+from metrics.value.periods import Month
 from tests.conftest import skip_or_fail
 from tests.value_seed import CLOSED, MONTH, call_row, seed_month, value_config
 
@@ -115,7 +115,7 @@ def test_the_report_job_stores_drafts_and_writes_files_when_the_month_closes(
     from evaluators.jobs import build_jobs, job_named
     from evaluators.runner import run_job
     from metrics.settings import Settings
-    from metrics.value_store import stored_report
+    from metrics.value.store import stored_report
 
     seed_month(store)
     value_config(tmp_path)

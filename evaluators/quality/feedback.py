@@ -1,0 +1,78 @@
+"""User feedback per app × model: thumbs-up ratio, mean rating, CSAT, mean score, counts."""
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, and_, case, func, select
+
+from evaluators.quality.estimates import Estimate, mean_from_sums, share
+from evaluators.results import replace_results, result_row
+from evaluators.signals import FEEDBACK
+from evaluators.windows import Window
+from metrics.store.database import Store
+from metrics.store.tables import Feedback, FeedbackKind
+
+EVALUATOR = "feedback"
+RATING_RANGE = (1.0, 5.0)
+SCORE_RANGE = (0.0, 1.0)
+_kind = Feedback.__table__.c.kind  # type: ignore[attr-defined]
+_value = Feedback.__table__.c.value  # type: ignore[attr-defined]
+
+# The collector's sentiment rule: ratings of 4-5 are positive and 1-2 negative;
+# thumbs and scores are positive at 0.5 and above.
+POSITIVE: ColumnElement[Any] = case(
+    (_kind == FeedbackKind.rating, case((_value >= 4, 1), else_=0)),
+    (_value >= 0.5, 1),
+    else_=0,
+)
+NEGATIVE: ColumnElement[Any] = case(
+    (_kind == FeedbackKind.rating, case((_value <= 2, 1), else_=0)),
+    (and_(_value.is_not(None), _value < 0.5), 1),
+    else_=0,
+)
+
+
+def feedback_totals(window: Window) -> Any:
+    """Per app, model and kind: count, values, their sum and sum of squares, positives,
+    negatives. App and model come from the call when the feedback lacks them."""
+    return (
+        select(
+            FEEDBACK.app, FEEDBACK.model, _kind,
+            func.count(), func.count(_value),
+            func.coalesce(func.sum(_value), 0.0),
+            func.coalesce(func.sum(_value * _value), 0.0),
+            func.coalesce(func.sum(POSITIVE), 0),
+            func.coalesce(func.sum(NEGATIVE), 0),
+        )
+        .select_from(FEEDBACK.rows)
+        .where(FEEDBACK.in_window(window))
+        .group_by(FEEDBACK.app, FEEDBACK.model, _kind)
+    )
+
+
+def evaluate_feedback(store: Store, connection: Connection, window: Window) -> int:
+    """Store the feedback statistics of `window`; `count` rows for every kind."""
+    rows = []
+    for app, model, kind, count, valued, total, squares, positive, _ in connection.execute(
+        feedback_totals(window)
+    ):
+        kind = FeedbackKind(kind)
+        subject = {"app": app, "model": model, "subject": kind.value}
+        estimates: dict[str, Estimate] = {}
+        if valued and kind == FeedbackKind.thumbs:
+            estimates["thumbs_up_ratio"] = share(positive, valued)
+        if valued and kind == FeedbackKind.rating:
+            estimates["rating_mean"] = mean_from_sums(valued, total, squares, RATING_RANGE)
+            estimates["csat_ratio"] = share(positive, valued)
+        if valued and kind == FeedbackKind.score:
+            estimates["score_mean"] = mean_from_sums(valued, total, squares, SCORE_RANGE)
+        rows.append(result_row(
+            EVALUATOR, window, **subject, statistic="count", value=count, sample_count=count
+        ))
+        rows.extend(
+            result_row(
+                EVALUATOR, window, **subject, statistic=statistic, value=estimate.value,
+                lower=estimate.lower, upper=estimate.upper, sample_count=estimate.count,
+            )
+            for statistic, estimate in estimates.items()
+        )
+    return replace_results(connection, EVALUATOR, window, rows)

@@ -1,0 +1,54 @@
+"""Retention: raw records older than the retention period go, once their day is rolled up
+with every record it has received."""
+
+from datetime import timedelta
+
+from sqlalchemy import Connection, Table, delete, select, update
+
+from evaluators.staleness import evaluated_current, forget_before
+from evaluators.upkeep.rollup import RAW_SOURCES, RAW_TABLES
+from evaluators.windows import Window
+from metrics.store.database import Store
+from metrics.store.rollups import RollupDay
+from metrics.types import utc_now
+
+_days: Table = RollupDay.__table__  # type: ignore[attr-defined]
+
+
+def delete_rolled_up(
+    store: Store,
+    connection: Connection,
+    day: Window,
+    *,
+    retention_days: int,
+    forget_after_days: int,
+) -> int:
+    """Delete raw records from before `retention_days` ahead of `day`'s end, a whole day
+    at a time and only for days rolled up since their last record arrived; returns how
+    many were deleted. Such days are marked pruned (see `roll_up_day`).
+
+    A day not rolled up, or rolled up before late records reached it, keeps its
+    records, however old: nothing is lost unsummarised. Touch notes older than
+    `forget_after_days` (older than any record ingest accepts) are deleted too.
+    """
+    cutoff = day.end - timedelta(days=retention_days)
+    candidates = connection.execute(
+        select(_days.c.day_start, _days.c.day_end)
+        .where(_days.c.day_end <= cutoff, _days.c.pruned_at.is_(None))
+    ).all()
+    ready = [(start, end) for start, end in candidates
+             if evaluated_current(connection, "rollup", RAW_SOURCES, Window(start, end))]
+    deleted = 0
+    for start, end in ready:
+        for table in RAW_TABLES:
+            moment = table.c.timestamp
+            result = connection.execute(delete(table).where(moment >= start, moment < end))
+            deleted += max(result.rowcount, 0)
+        connection.execute(
+            update(_days).where(_days.c.day_start == start).values(pruned_at=utc_now())
+        )
+    forget_before(connection, day.end - timedelta(days=forget_after_days))
+    return deleted
+
+
+

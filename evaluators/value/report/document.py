@@ -1,0 +1,200 @@
+"""The value report as data: what every format renders, and what JSON gives verbatim."""
+
+from datetime import datetime
+
+from pydantic import BaseModel, computed_field
+
+from metrics.value.coverage import Coverage
+from metrics.value.scorecard import KpiResult
+
+
+class KpiLine(KpiResult):
+    """A KPI this month against its target and against last month."""
+
+    previous: float | None = None
+    previous_score: float | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def change(self) -> float | None:
+        """Value this month − value last month."""
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def score_change(self) -> float | None:
+        """Score this month − score last month."""
+        if self.score is None or self.previous_score is None:
+            return None
+        return self.score - self.previous_score
+
+
+class Summary(BaseModel):
+    """The executive summary."""
+
+    value_score: float | None
+    previous_value_score: float | None
+    roi: float | None
+    value_created: float | None
+    total_cost: float | None
+    movers: list[KpiLine]  # the three KPIs whose score moved most since last month
+    unpriced_calls: int = 0  # calls of models the price table lacks: not in the cost
+
+
+class Dimension(BaseModel):
+    """One value dimension and its KPIs."""
+
+    dimension: str
+    weight: float
+    score: float | None
+    previous_score: float | None
+    kpis: list[KpiLine]
+
+
+class MonthPoint(BaseModel):
+    """One month of the long-term view."""
+
+    month: str
+    value_score: float | None
+    value_created: float | None
+    total_cost: float | None
+
+
+class LongTerm(BaseModel):
+    """Short-term against long-term: the last twelve months and their running totals."""
+
+    months: list[MonthPoint]
+    cumulative_value: float
+    cumulative_cost: float
+    cumulative_roi: float | None
+    value_score_trend_per_month: float | None  # least-squares slope, points per month
+
+
+class Contribution(BaseModel):
+    """One app, model or use case: its share of a measure last month and this month."""
+
+    name: str
+    previous: float
+    current: float
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def change(self) -> float:
+        """This month − last month."""
+        return self.current - self.previous
+
+
+class Breakdown(BaseModel):
+    """A measure's month-over-month change, broken down by app, model or use case."""
+
+    measure: str  # value_created, llm_spend, calls, errors
+    by: str  # app, model, use_case
+    items: list[Contribution]
+
+
+class Explanation(BaseModel):
+    """Why a KPI beat or missed its target, in words."""
+
+    kpi: str
+    value: float | None
+    target: float
+    score: float | None
+    reason: str
+
+
+class AccuracyLine(BaseModel):
+    """Accuracy of one app × model × task over the month."""
+
+    app: str
+    model: str
+    task: str
+    graded: int
+    ratio: float | None
+    windows_below_target: int
+
+
+class DriftLine(BaseModel):
+    """Drift of one signal of one app × model over the month's windows."""
+
+    app: str
+    model: str
+    signal: str
+    method: str
+    windows: int
+    detected: int
+    max_score: float
+
+
+class AlertLine(BaseModel):
+    """An alert that fired in the month."""
+
+    alertname: str
+    severity: str
+    status: str
+    summary: str
+    starts_at: datetime
+    ends_at: datetime | None
+
+
+class ErrorSpike(BaseModel):
+    """A day whose error rate in one app stood far above the app's month."""
+
+    day: str
+    app: str
+    calls: int
+    error_rate: float
+    month_error_rate: float
+
+
+class EmergingUseCase(BaseModel):
+    """A use case new this month, or growing fast."""
+
+    use_case: str
+    calls: int
+    previous_calls: int
+    status: str  # new or growing
+
+
+class Action(BaseModel):
+    """A recommended action and the rule that raised it."""
+
+    rule: str
+    action: str
+
+
+class Assessment(BaseModel):
+    """A qualitative input entered for the month."""
+
+    name: str
+    score: float
+    note: str
+
+
+class Report(BaseModel):
+    """The monthly value report."""
+
+    month: str
+    final: bool  # the month had closed when the report was made
+    through: datetime
+    generated_at: datetime
+    currency: str
+    has_data: bool
+    summary: Summary
+    revision: int = 1  # 2 and up: a final month revised after late records
+    revision_reason: str = ""
+    coverage: Coverage | None = None
+    prorated_share: float | None = None  # month to date: volume targets × this share
+    dimensions: list[Dimension]
+    long_term: LongTerm
+    breakdowns: list[Breakdown]
+    over_expectation: list[Explanation]
+    under_expectation: list[Explanation]
+    accuracy: list[AccuracyLine]
+    drift: list[DriftLine]
+    alerts: list[AlertLine]
+    error_spikes: list[ErrorSpike]
+    emerging_use_cases: list[EmergingUseCase]
+    assessments: list[Assessment]
+    actions: list[Action]

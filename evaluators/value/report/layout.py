@@ -1,0 +1,221 @@
+"""The report laid out once as blocks (headings, text, tables, charts, lists), so that the
+Markdown, HTML and PDF writers only say how each kind of block looks."""
+
+from dataclasses import dataclass, field
+
+from evaluators.value.report.document import KpiLine, Report
+from evaluators.value.report.numbers import formatted, signed
+
+NO_DATA = (
+    "No data was recorded for {month}: no calls, feedback, graded samples or outcomes "
+    "reached valuewatch in this month, so there is nothing to score or report."
+)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section title; level 1 is the report's title."""
+
+    text: str
+    level: int = 2
+
+
+@dataclass(frozen=True)
+class Text:
+    """A paragraph."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of text cells."""
+
+    header: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Bullets:
+    """A list."""
+
+    items: list[str]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart drawn by charts.py under `key`; `bars` (label, 0-100) for text formats."""
+
+    key: str
+    caption: str
+    bars: list[tuple[str, float | None]] = field(default_factory=list)
+
+
+Block = Heading | Text | Table | Bullets | Chart
+
+
+def report_blocks(report: Report) -> list[Block]:
+    """Every block of the report, in reading order."""
+    state = "the month is closed" if report.final else (
+        f"month to date, through {report.through:%Y-%m-%d %H:%M} UTC")
+    blocks: list[Block] = [
+        Heading(f"Value report {report.month}", 1),
+        Text(f"{state.capitalize()}. Generated {report.generated_at:%Y-%m-%d %H:%M} UTC. "
+             f"Money in {report.currency}."),
+        *_standing(report),
+    ]
+    if not report.has_data:
+        return [*blocks, Text(NO_DATA.format(month=report.month)), *_actions(report)]
+    return [*blocks, *_summary(report), *_long_term(report), *_dimensions(report),
+            *_expectations(report), *_quality(report), *_incidents(report),
+            *_emerging(report), *_assessments(report), *_actions(report)]
+
+
+def _standing(report: Report) -> list[Block]:
+    """Revision, data coverage and prorated targets: what the scores rest on."""
+    blocks: list[Block] = []
+    if report.revision > 1:
+        blocks.append(Text(f"Revised (revision {report.revision}): {report.revision_reason}."))
+    coverage = report.coverage
+    if coverage is not None and coverage.partial and coverage.first_day is not None:
+        blocks.append(Text(
+            f"Partial month ({coverage.label()}): {coverage.data_days} of "
+            f"{coverage.elapsed_days} day(s) have data."))
+    if report.prorated_share is not None:
+        blocks.append(Text(
+            "Volume targets (LLM spend, total cost, hours saved, value created, risk "
+            "incidents, calls) are monthly totals, so the month to date is scored against "
+            f"target × {report.prorated_share:.1%}, the share of the month elapsed."))
+    return blocks
+
+
+def _score(value: float | None) -> str:
+    return formatted(value, "score")
+
+
+def _summary(report: Report) -> list[Block]:
+    s, money = report.summary, report.currency.lower()
+    movers = [f"{line.kpi}: score {_score(line.previous_score)} → {_score(line.score)} "
+              f"({formatted(line.previous, line.unit)} → {formatted(line.value, line.unit)})"
+              for line in s.movers]
+    return [
+        Heading("Executive summary"),
+        Text(f"Value score {_score(s.value_score)} (last month {_score(s.previous_value_score)})."
+             f" ROI {formatted(s.roi, 'ratio')}: value created {formatted(s.value_created, money)}"
+             f" for a total cost of {formatted(s.total_cost, money)}."
+             + (f" {s.unpriced_calls:,} call(s) of models without a price are not in the"
+                " cost: add them to the price table (VALUEWATCH_PRICE_TABLE)."
+                if s.unpriced_calls else "")),
+        Text("Biggest movers since last month:" if movers else
+             "No KPI score moved since last month (or last month has no data)."),
+        *([Bullets(movers)] if movers else []),
+    ]
+
+
+def _long_term(report: Report) -> list[Block]:
+    lt, money = report.long_term, report.currency.lower()
+    trend = ("too few months for a trend" if lt.value_score_trend_per_month is None else
+             f"the value score moves {lt.value_score_trend_per_month:+.1f} points a month")
+    return [
+        Heading("Short term against long term"),
+        Text(f"Over the last {len(lt.months)} month(s) with data: value created "
+             f"{formatted(lt.cumulative_value, money)}, cost {formatted(lt.cumulative_cost, money)}"
+             f", cumulative ROI {formatted(lt.cumulative_roi, 'ratio')}; {trend}."),
+        Chart("trend", "Value score, value created and cost by month",
+              [(point.month, point.value_score) for point in lt.months]),
+    ]
+
+
+def _kpi_row(line: KpiLine) -> tuple[str, ...]:
+    return (line.kpi, formatted(line.value, line.unit), formatted(line.target, line.unit),
+            _score(line.score), signed(line.change, line.unit))
+
+
+def _dimensions(report: Report) -> list[Block]:
+    blocks: list[Block] = [Heading("Dimensions")]
+    for dimension in report.dimensions:
+        if not dimension.kpis:
+            continue
+        name = dimension.dimension.replace("_", " ")
+        blocks += [
+            Heading(f"{name.capitalize()}: {_score(dimension.score)}", 3),
+            Text(f"Weight {dimension.weight:g}; last month {_score(dimension.previous_score)}."),
+            Chart(f"dimension_{dimension.dimension}", f"KPI scores in {name}",
+                  [(line.kpi, line.score) for line in dimension.kpis]),
+            Table(("KPI", "value", "target", "score", "since last month"),
+                  [_kpi_row(line) for line in dimension.kpis]),
+        ]
+    return blocks
+
+
+def _expectations(report: Report) -> list[Block]:
+    blocks: list[Block] = [
+        Heading("Where value came from and where it fell short"),
+        Text("Met or beat their target:"),
+        Bullets([f"{item.kpi}: {item.reason}" for item in report.over_expectation] or ["none"]),
+        Text("Fell short of their target:"),
+        Bullets([f"{item.kpi}: {item.reason}" for item in report.under_expectation] or ["none"]),
+    ]
+    for item in report.breakdowns:
+        unit = "count" if item.measure in ("calls", "errors") else report.currency.lower()
+        title = f"{item.measure.replace('_', ' ')} by {item.by.replace('_', ' ')}"
+        blocks.append(Table((title, "last month", "this month", "change"), [
+            (c.name, formatted(c.previous, unit), formatted(c.current, unit),
+             signed(c.change, unit)) for c in item.items
+        ]))
+    return blocks
+
+
+def _quality(report: Report) -> list[Block]:
+    return [
+        Heading("Quality and drift"),
+        Table(("app", "model", "task", "graded", "accuracy", "windows below target"), [
+            (a.app, a.model, a.task, f"{a.graded:,}", formatted(a.ratio, "ratio"),
+             str(a.windows_below_target)) for a in report.accuracy
+        ]) if report.accuracy else Text("No graded samples this month."),
+        Table(("app", "model", "signal", "method", "windows", "drifted", "max score"), [
+            (d.app, d.model, d.signal, d.method, str(d.windows), str(d.detected),
+             f"{d.max_score:.3g}") for d in report.drift
+        ]) if report.drift else Text("No drift evaluation this month."),
+    ]
+
+
+def _incidents(report: Report) -> list[Block]:
+    return [
+        Heading("Incidents"),
+        Table(("alert", "severity", "status", "started", "ended", "summary"), [
+            (a.alertname, a.severity, a.status, f"{a.starts_at:%Y-%m-%d %H:%M}",
+             f"{a.ends_at:%Y-%m-%d %H:%M}" if a.ends_at else "", a.summary)
+            for a in report.alerts
+        ]) if report.alerts else Text("No alert fired this month."),
+        Table(("day", "app", "calls", "error rate", "month's error rate"), [
+            (e.day, e.app, f"{e.calls:,}", formatted(e.error_rate, "ratio"),
+             formatted(e.month_error_rate, "ratio")) for e in report.error_spikes
+        ]) if report.error_spikes else Text("No error spike in the daily rollups."),
+    ]
+
+
+def _emerging(report: Report) -> list[Block]:
+    return [
+        Heading("Emerging use cases"),
+        Table(("use case", "status", "calls", "last month"), [
+            (u.use_case, u.status, f"{u.calls:,}", f"{u.previous_calls:,}")
+            for u in report.emerging_use_cases
+        ]) if report.emerging_use_cases else Text("No new or fast-growing use case."),
+    ]
+
+
+def _assessments(report: Report) -> list[Block]:
+    return [
+        Heading("Qualitative assessments"),
+        Table(("assessment", "score", "note"), [
+            (a.name.replace("_", " "), _score(a.score), a.note) for a in report.assessments
+        ]) if report.assessments else Text("None entered for this month."),
+    ]
+
+
+def _actions(report: Report) -> list[Block]:
+    return [
+        Heading("Recommended actions"),
+        Bullets([f"{a.action} (rule: {a.rule})" for a in report.actions] or ["none"]),
+    ]

@@ -1,0 +1,76 @@
+"""Reads and writes of the value tables shared by the collector and the evaluators."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from metrics.value.periods import Month
+from metrics.value.tables import Assessment, Incident, ValueReport
+
+ASSESSMENTS: Table = Assessment.__table__  # type: ignore[attr-defined]
+INCIDENTS: Table = Incident.__table__  # type: ignore[attr-defined]
+REPORTS: Table = ValueReport.__table__  # type: ignore[attr-defined]
+
+
+def upsert(
+    connection: Connection, table: Table, rows: Sequence[dict[str, Any]],
+    keys: Sequence[str], update: Sequence[str],
+) -> int:
+    """Insert `rows`; where a row with the same `keys` exists, overwrite its `update`
+    columns instead. Returns how many rows were offered."""
+    if not rows:
+        return 0
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={column: statement.excluded[column] for column in update},
+    )
+    connection.execute(statement, list(rows))
+    return len(rows)
+
+
+def latest_assessments(connection: Connection, month: Month) -> dict[str, dict[str, Any]]:
+    """Per assessment name, the latest score and note entered for `month`."""
+    a = ASSESSMENTS.c
+    newest = (
+        select(a.name, func.max(a.id).label("id")).where(a.period == str(month))
+        .group_by(a.name).subquery()
+    )
+    rows = connection.execute(
+        select(a.name, a.score, a.note, a.actor, a.created_at)
+        .join(newest, a.id == newest.c.id).order_by(a.name)
+    )
+    return {row.name: row._asdict() for row in rows}
+
+
+def incidents_between(connection: Connection, start: datetime, end: datetime) -> list[Any]:
+    """Alerts that started in [start, end), oldest first."""
+    i = INCIDENTS.c
+    query = select(INCIDENTS).where(i.starts_at >= start, i.starts_at < end)
+    return list(connection.execute(query.order_by(i.starts_at, i.id)))
+
+
+def save_report(
+    connection: Connection, month: Month, rendered: dict[str, tuple[str, bytes]],
+    *, final: bool, at: datetime,
+) -> int:
+    """Store each format's media type and content for `month`, replacing older ones."""
+    rows = [
+        {"period": str(month), "format": name, "media_type": media_type, "content": content,
+         "final": final, "generated_at": at}
+        for name, (media_type, content) in rendered.items()
+    ]
+    update = ("media_type", "content", "final", "generated_at")
+    return upsert(connection, REPORTS, rows, ("period", "format"), update)
+
+
+def stored_report(connection: Connection, month: Month, format: str) -> Any | None:
+    """The stored report of `month` in `format`, or None."""
+    r = REPORTS.c
+    query = select(REPORTS).where(r.period == str(month), r.format == format)
+    return connection.execute(query).first()
