@@ -18,6 +18,7 @@ from collector.body_limit import BodyLimit
 from collector.deps import IngestContext
 from collector.ingest import Ingest
 from collector.keys import KeyRing
+from collector.nul_guard import NulGuard
 from collector.periodic import Periodic
 from collector.rate_limit import RateLimiter
 from collector.resources import ResourceSampler
@@ -125,6 +126,10 @@ def create_app(
         InFlightLimit, limit=settings.max_requests_in_progress,
         on_refuse=instruments["valuewatch_ingest_overload_total"].labels(reason="in_progress"),
     )
+    records = instruments["valuewatch_ingest_records_total"]
+    app.add_middleware(
+        NulGuard, on_refuse=lambda scope: _count_rejected(records, scope["method"], scope["path"])
+    )
     app.add_middleware(
         BodyLimit, max_bytes=settings.max_body_bytes,
         drain_bytes=settings.max_body_drain_bytes, drain_s=settings.max_body_drain_s,
@@ -152,9 +157,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        kind = INGEST_KINDS.get(request.url.path)
-        if kind is not None and request.method == "POST":
-            records.labels(kind=kind, result="rejected").inc()
+        _count_rejected(records, request.method, request.url.path)
         errors = [
             {
                 "loc": [p for p in e.get("loc", ()) if p not in SHAPE_TAGS],
@@ -164,3 +167,10 @@ def _add_error_handlers(app: FastAPI) -> None:
             for e in exc.errors()[:20]
         ]
         return JSONResponse({"detail": errors}, 422)
+
+
+def _count_rejected(records: Any, method: str, path: str) -> None:
+    """Count a refused ingest request in `records` as rejected, by its kind."""
+    kind = INGEST_KINDS.get(path)
+    if kind is not None and method == "POST":
+        records.labels(kind=kind, result="rejected").inc()
