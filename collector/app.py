@@ -117,6 +117,12 @@ def create_app(
                    kpis, reports, assessments, alertmanager):
         app.include_router(module.router)
     _add_error_handlers(app)
+    # Innermost: admission refuses before a body is buffered here, and CORS headers
+    # reach a browser on the 422 too. BodyLimit, outside, bounds what is buffered.
+    records = instruments["valuewatch_ingest_records_total"]
+    app.add_middleware(
+        NulGuard, on_refuse=lambda scope: _count_rejected(records, scope["method"], scope["path"])
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
@@ -125,10 +131,6 @@ def create_app(
     app.add_middleware(
         InFlightLimit, limit=settings.max_requests_in_progress,
         on_refuse=instruments["valuewatch_ingest_overload_total"].labels(reason="in_progress"),
-    )
-    records = instruments["valuewatch_ingest_records_total"]
-    app.add_middleware(
-        NulGuard, on_refuse=lambda scope: _count_rejected(records, scope["method"], scope["path"])
     )
     app.add_middleware(
         BodyLimit, max_bytes=settings.max_body_bytes,

@@ -7,6 +7,8 @@ from fastapi.testclient import TestClient
 from prometheus_client import CollectorRegistry
 from sqlalchemy import func, select
 
+from collector.app import create_app
+from metrics.settings import Settings
 from metrics.store import Store
 from metrics.tables import AuditEntry, Feedback, Scope
 from metrics.value_store import INCIDENTS
@@ -134,3 +136,14 @@ def test_a_json_body_without_a_content_type_is_checked_too(
 
     assert refused_at(answer) == ["body", "note"]
     assert stored(store, Assessment.__table__) == 0
+
+
+def test_a_browser_reads_the_refusal_when_cors_is_on(store: Store, auth: Auth) -> None:
+    origin = "https://shop.example.com"
+    opened = Settings(database_url=str(store.engine.url), cors_origins=[origin])
+    with TestClient(create_app(opened, store, CollectorRegistry())) as client:
+        answer = client.get("/api/v1/inferences?app=%00",
+                            headers=auth[Scope.read] | {"Origin": origin})
+
+    assert refused_at(answer) == ["query", "app"]
+    assert answer.headers["access-control-allow-origin"] == origin
