@@ -40,7 +40,7 @@ from collector.writer import BatchWriter, Overloaded, StoreUnavailable
 from metrics.instruments import collector_instruments
 from metrics.prices import PriceTable
 from metrics.settings import Settings
-from metrics.store import Store
+from metrics.store.database import Store
 
 log = logging.getLogger("valuewatch.collector")
 WAL_CHECKPOINT_S = 1.0

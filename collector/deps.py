@@ -9,8 +9,8 @@ from collector.auth import check_key, require
 from collector.ingest import Ingest
 from collector.writer import BatchWriter
 from metrics.settings import Settings
-from metrics.store import Store
-from metrics.tables import Scope
+from metrics.store.database import Store
+from metrics.store.tables import Scope
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from collector.nul_guard import first_nul
-from metrics.store import Store
+from metrics.store.database import Store
 from tests.integration.conftest import Server
 
 EXAMPLES_PER_ROUTE = 40

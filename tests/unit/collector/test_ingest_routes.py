@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 from prometheus_client import CollectorRegistry
 from sqlmodel import Session, select
 
-from metrics.store import Store
-from metrics.tables import AccuracySample, Feedback, Inference, Outcome, Scope
+from metrics.store.database import Store
+from metrics.store.tables import AccuracySample, Feedback, Inference, Outcome, Scope
 
 Headers = dict[Scope, dict[str, str]]
 

@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from collector.app import create_app
 from metrics.settings import Settings
-from metrics.store import Store
-from metrics.tables import AuditEntry, Feedback, Scope
-from metrics.value_store import INCIDENTS
-from metrics.value_tables import Assessment
+from metrics.store.database import Store
+from metrics.store.tables import AuditEntry, Feedback, Scope
+from metrics.value.store import INCIDENTS
+from metrics.value.tables import Assessment
 from tests.unit.collector.test_value_routes import FIRING
 
 Auth = dict[Scope, dict[str, str]]
