@@ -18,6 +18,7 @@ from collector.body_limit import BodyLimit
 from collector.deps import IngestContext
 from collector.ingest import Ingest
 from collector.keys import KeyRing
+from collector.nul_guard import NulGuard
 from collector.periodic import Periodic
 from collector.rate_limit import RateLimiter
 from collector.resources import ResourceSampler
@@ -116,6 +117,12 @@ def create_app(
                    kpis, reports, assessments, alertmanager):
         app.include_router(module.router)
     _add_error_handlers(app)
+    # Innermost: admission refuses before a body is buffered here, and CORS headers
+    # reach a browser on the 422 too. BodyLimit, outside, bounds what is buffered.
+    records = instruments["valuewatch_ingest_records_total"]
+    app.add_middleware(
+        NulGuard, on_refuse=lambda scope: _count_rejected(records, scope["method"], scope["path"])
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
@@ -152,9 +159,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        kind = INGEST_KINDS.get(request.url.path)
-        if kind is not None and request.method == "POST":
-            records.labels(kind=kind, result="rejected").inc()
+        _count_rejected(records, request.method, request.url.path)
         errors = [
             {
                 "loc": [p for p in e.get("loc", ()) if p not in SHAPE_TAGS],
@@ -164,3 +169,10 @@ def _add_error_handlers(app: FastAPI) -> None:
             for e in exc.errors()[:20]
         ]
         return JSONResponse({"detail": errors}, 422)
+
+
+def _count_rejected(records: Any, method: str, path: str) -> None:
+    """Count a refused ingest request in `records` as rejected, by its kind."""
+    kind = INGEST_KINDS.get(path)
+    if kind is not None and method == "POST":
+        records.labels(kind=kind, result="rejected").inc()

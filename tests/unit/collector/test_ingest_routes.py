@@ -303,3 +303,4 @@ def test_nul_characters_are_refused_before_they_reach_the_database(
         headers=auth[Scope.ingest] | {"content-type": "application/json"},
     )
     assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "id"]
