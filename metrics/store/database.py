@@ -18,7 +18,7 @@ from metrics.store.freshness import IngestTouch
 from metrics.store.tables import InstallationSecret
 from metrics.types import as_utc, utc_now
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATIONS = Path(__file__).parents[1] / "migrations"
 
 
 def make_engine(database_url: str) -> Engine:
