@@ -5,13 +5,13 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, FromClause, Table, case, delete, func, select
 
-from evaluators.quality.feedback import NEGATIVE, POSITIVE
 from evaluators.results import dialect_insert, insert_new
 from evaluators.signals import FEEDBACK
 from evaluators.upkeep.rollup_merge import merged_with_stored
 from evaluators.upkeep.user_sketch import day_sketch
 from evaluators.windows import Window
 from metrics.catalog import OPERATION_DURATION_BUCKETS
+from metrics.feedback_rules import FEEDBACK_NEGATIVE, FEEDBACK_POSITIVE
 from metrics.store.database import Store
 from metrics.store.rollups import (
     DailyAccuracy,
@@ -176,8 +176,8 @@ def _feedback_counts(connection: Connection, day: Window) -> list[dict[str, Any]
             "count": func.count(),
             "value_count": func.count(f.value),
             "value_sum": func.coalesce(func.sum(f.value), 0.0),
-            "positive": func.sum(POSITIVE),
-            "negative": func.sum(NEGATIVE),
+            "positive": func.sum(FEEDBACK_POSITIVE),
+            "negative": func.sum(FEEDBACK_NEGATIVE),
         },
         rows_from=FEEDBACK.rows,
     )
