@@ -2,5 +2,7 @@
 
 Here: the metric catalog (`catalog`, `conventions`, `instruments`), prices, settings, the
 SLO model and monitoring config that alerts and dashboards are generated from, and the
-PromQL they run (`queries/`); the database (`store/`); the value model (`value/`).
+PromQL they run (`queries/`); what feedback values mean (`feedback_rules`: ranges,
+thumbs, sentiment); the database (`store/`, its ON CONFLICT writes in `store/upsert`);
+the value model (`value/`).
 """
