@@ -7,13 +7,8 @@ from typing import Any
 
 from collector.genai_series import GenAISeries
 from collector.redaction import hash_user, redact_within
-from collector.validation import (
-    THUMBS_FORMS,
-    check_attributes,
-    check_timestamp,
-    invalid,
-    thumbs_number,
-)
+from collector.validation import check_attributes, check_timestamp, invalid
+from metrics.feedback_rules import THUMBS_FORMS, sentiment, thumbs_number, value_range
 from metrics.instruments import Instruments
 from metrics.prices import PriceTable
 from metrics.settings import Settings
@@ -205,16 +200,7 @@ def _feedback_value(index: int, record: FeedbackCreate) -> tuple[float | None, s
         return None, record.label
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise invalid(loc, f"{kind.value} feedback needs a number")
-    low, high = (1.0, 5.0) if kind == FeedbackKind.rating else (0.0, 1.0)
+    low, high = value_range(kind)
     if not low <= value <= high:
         raise invalid(loc, f"{kind.value} must be between {low:g} and {high:g}")
     return float(value), record.label
-
-
-def sentiment(kind: FeedbackKind, value: float | None) -> str:
-    """positive, negative or neutral for scored feedback; none for labels and comments."""
-    if value is None:
-        return "none"
-    if kind == FeedbackKind.rating:
-        return "positive" if value >= 4 else "negative" if value <= 2 else "neutral"
-    return "positive" if value >= 0.5 else "negative"

@@ -9,9 +9,6 @@ from fastapi.exceptions import RequestValidationError
 MAX_ATTRIBUTE_DEPTH = 4
 MAX_ATTRIBUTE_KEY = 200
 MAX_ATTRIBUTE_STRING = 4096
-# Thumbs feedback as clients spell it, and the number stored for it (up is 1, down 0).
-THUMBS = {"up": 1.0, "down": 0.0, "true": 1.0, "false": 0.0, "1": 1.0, "0": 0.0}
-THUMBS_FORMS = 'true/false, 1/0, "1"/"0", "true"/"false" or "up"/"down"'
 
 
 def invalid(loc: tuple[str | int, ...], message: str) -> RequestValidationError:
@@ -47,18 +44,3 @@ def check_attributes(loc: tuple[str | int, ...], value: Any, depth: int = 0) -> 
         raise invalid(loc, "must be a finite number")
     elif isinstance(value, str) and len(value) > MAX_ATTRIBUTE_STRING:
         raise invalid(loc, f"is longer than {MAX_ATTRIBUTE_STRING} characters")
-
-
-def thumbs_number(value: object) -> float | None:
-    """1.0 for thumbs up, 0.0 for down, None for anything else.
-
-    JSON clients send booleans, numbers (1, 0, 1.0, 0.0) or strings; the body model
-    has already turned the numbers into floats, which must be whole 0 or 1.
-    """
-    if isinstance(value, bool):
-        return float(value)
-    if isinstance(value, int | float):
-        return float(value) if value in (0, 1) else None
-    if isinstance(value, str):
-        return THUMBS.get(value.strip().lower())
-    return None

@@ -4,29 +4,13 @@ import math
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from evaluators.windows import Window
 from metrics.store.tables import EvaluationResult
+from metrics.store.upsert import insert_new
 from metrics.types import utc_now
 
 EVALUATION_RESULTS: Table = EvaluationResult.__table__  # type: ignore[attr-defined]
-
-
-def dialect_insert(connection: Connection, table: Table) -> Any:
-    """INSERT for `table` with the dialect's ON CONFLICT clauses available."""
-    if connection.dialect.name == "postgresql":
-        return pg_insert(table)
-    return sqlite_insert(table)
-
-
-def insert_new(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> int:
-    """Insert `rows`, skipping those whose unique key is stored. Returns how many rows
-    were offered."""
-    if rows:
-        connection.execute(dialect_insert(connection, table).on_conflict_do_nothing(), rows)
-    return len(rows)
 
 
 def replace_results(

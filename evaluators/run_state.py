@@ -4,9 +4,9 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Table, select
 
-from evaluators.results import dialect_insert
 from metrics.store.database import Store
 from metrics.store.tables import EvaluatorRun
+from metrics.store.upsert import upsert
 
 EVALUATOR_RUNS: Table = EvaluatorRun.__table__  # type: ignore[attr-defined]
 
@@ -27,8 +27,7 @@ def record_success(
     changes: dict[str, datetime] = {"last_success_at": at}
     if window_end is not None:
         changes["last_window_end"] = window_end
-    statement = dialect_insert(connection, EVALUATOR_RUNS).values(job=job, **changes)
-    connection.execute(statement.on_conflict_do_update(index_elements=["job"], set_=changes))
+    upsert(connection, EVALUATOR_RUNS, [{"job": job, **changes}], ("job",), list(changes))
 
 
 def last_successes(store: Store) -> dict[str, datetime]:

@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Table, delete, func, select
 
-from evaluators.results import dialect_insert
 from evaluators.windows import Window, floor_time
 from metrics.store.database import Store
 from metrics.store.freshness import IngestTouch, WindowEvaluation
+from metrics.store.upsert import upsert
 from metrics.types import utc_now
 
 HOUR = timedelta(hours=1)
@@ -82,12 +82,8 @@ def record_evaluation(connection: Connection, job: str, window: Window, *, seen:
         "window_start": window.start, "evaluated_at": utc_now(), "seen": seen,
         "revision": window.revision,
     }
-    statement = dialect_insert(connection, EVALUATIONS).values(
-        job=job, window_end=window.end, **values
-    )
-    connection.execute(
-        statement.on_conflict_do_update(index_elements=["job", "window_end"], set_=values)
-    )
+    row = {"job": job, "window_end": window.end, **values}
+    upsert(connection, EVALUATIONS, [row], ("job", "window_end"), list(values))
 
 
 def evaluated_current(

@@ -15,8 +15,9 @@ from pydantic import BaseModel, Field
 from collector.auth import require
 from collector.deps import StoreDep
 from metrics.store.tables import Scope
+from metrics.store.upsert import upsert
 from metrics.types import as_utc, utc_now
-from metrics.value.store import INCIDENTS, upsert
+from metrics.value.store import INCIDENTS
 
 router = APIRouter(prefix="/api/v1/alertmanager", tags=["alertmanager"])
 MAX_ALERTS = 1000

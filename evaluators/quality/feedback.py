@@ -2,33 +2,24 @@
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, case, func, select
+from sqlalchemy import Connection, func, select
 
 from evaluators.quality.estimates import Estimate, mean_from_sums, share
 from evaluators.results import replace_results, result_row
 from evaluators.signals import FEEDBACK
 from evaluators.windows import Window
+from metrics.feedback_rules import (
+    FEEDBACK_NEGATIVE,
+    FEEDBACK_POSITIVE,
+    RATING_RANGE,
+    SCORE_RANGE,
+)
 from metrics.store.database import Store
 from metrics.store.tables import Feedback, FeedbackKind
 
 EVALUATOR = "feedback"
-RATING_RANGE = (1.0, 5.0)
-SCORE_RANGE = (0.0, 1.0)
 _kind = Feedback.__table__.c.kind  # type: ignore[attr-defined]
 _value = Feedback.__table__.c.value  # type: ignore[attr-defined]
-
-# The collector's sentiment rule: ratings of 4-5 are positive and 1-2 negative;
-# thumbs and scores are positive at 0.5 and above.
-POSITIVE: ColumnElement[Any] = case(
-    (_kind == FeedbackKind.rating, case((_value >= 4, 1), else_=0)),
-    (_value >= 0.5, 1),
-    else_=0,
-)
-NEGATIVE: ColumnElement[Any] = case(
-    (_kind == FeedbackKind.rating, case((_value <= 2, 1), else_=0)),
-    (and_(_value.is_not(None), _value < 0.5), 1),
-    else_=0,
-)
 
 
 def feedback_totals(window: Window) -> Any:
@@ -40,8 +31,8 @@ def feedback_totals(window: Window) -> Any:
             func.count(), func.count(_value),
             func.coalesce(func.sum(_value), 0.0),
             func.coalesce(func.sum(_value * _value), 0.0),
-            func.coalesce(func.sum(POSITIVE), 0),
-            func.coalesce(func.sum(NEGATIVE), 0),
+            func.coalesce(func.sum(FEEDBACK_POSITIVE), 0),
+            func.coalesce(func.sum(FEEDBACK_NEGATIVE), 0),
         )
         .select_from(FEEDBACK.rows)
         .where(FEEDBACK.in_window(window))

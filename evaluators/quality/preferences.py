@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, and_, case, func, select
 
+from metrics.feedback_rules import RATING_RANGE
 from metrics.store.tables import Feedback, FeedbackKind, Inference, feedback_call
 
 PROMPT_KEYS = ("gen_ai.input.messages", "gen_ai.prompt", "prompt")
@@ -35,7 +36,9 @@ def rated_calls(connection: Connection, since: datetime) -> list[dict[str, Any]]
     """Calls with thumbs, rating or score feedback since `since`, each with its mean
     feedback on a 0-1 scale (a rating r counts as (r − 1) ÷ 4)."""
     f, i = _feedback.c, _inference.c
-    normalised = case((f.kind == FeedbackKind.rating, (f.value - 1.0) / 4.0), else_=f.value)
+    low, high = RATING_RANGE
+    normalised = case((f.kind == FeedbackKind.rating, (f.value - low) / (high - low)),
+                      else_=f.value)
     # Grouped by the call each piece of feedback found, so feedback that names its app
     # and feedback that names none add up for one call.
     rated = _inference.alias("rated")

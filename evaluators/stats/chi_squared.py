@@ -11,7 +11,7 @@ column. Categories too rare for the chi-squared approximation are pooled first.
 import numpy as np
 from scipy.stats import chi2_contingency
 
-from evaluators.stats.result import DriftResult
+from evaluators.stats.result import DriftResult, hypothesis_result
 from evaluators.stats.samples import CategoryCounts, aligned_counts
 
 NAME = "chi_squared"
@@ -36,13 +36,7 @@ def compare(
         return DriftResult(NAME, 0.0, 1.0, threshold, False)
     result = chi2_contingency(table)
     p_value = float(result.pvalue)
-    return DriftResult(
-        method=NAME,
-        score=float(result.statistic),
-        p_value=p_value,
-        threshold=threshold,
-        detected=p_value <= threshold,
-    )
+    return hypothesis_result(NAME, float(result.statistic), p_value, threshold)
 
 
 def pooled_table(ref_counts: np.ndarray, cur_counts: np.ndarray) -> np.ndarray:

@@ -5,7 +5,7 @@ from scipy.spatial.distance import jensenshannon
 
 from evaluators.stats.binning import counts
 from evaluators.stats.permutation import SIGNIFICANCE, table_p_value
-from evaluators.stats.result import DriftResult, crosses
+from evaluators.stats.result import DriftResult, distance_result
 from evaluators.stats.samples import Sample
 
 NAME = "jensen_shannon"
@@ -24,10 +24,7 @@ def compare(
     ref_counts, cur_counts = counts(reference, current)
     score = float(js_of_counts(ref_counts[np.newaxis, :], cur_counts[np.newaxis, :])[0])
     p_value = table_p_value(ref_counts, cur_counts, js_of_counts)
-    return DriftResult(
-        method=NAME, score=score, p_value=p_value, threshold=threshold,
-        detected=crosses(score, p_value, threshold, SIGNIFICANCE), significance=SIGNIFICANCE,
-    )
+    return distance_result(NAME, score, p_value, threshold, SIGNIFICANCE)
 
 
 def js_of_counts(ref_counts: np.ndarray, cur_counts: np.ndarray) -> np.ndarray:

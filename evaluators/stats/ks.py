@@ -3,7 +3,7 @@
 import numpy as np
 from scipy.stats import ks_2samp
 
-from evaluators.stats.result import DriftResult
+from evaluators.stats.result import DriftResult, hypothesis_result
 from evaluators.stats.samples import finite_values
 
 NAME = "ks"
@@ -20,10 +20,4 @@ def compare(
     """
     result = ks_2samp(finite_values(reference, "reference"), finite_values(current, "current"))
     p_value = float(result.pvalue)
-    return DriftResult(
-        method=NAME,
-        score=float(result.statistic),
-        p_value=p_value,
-        threshold=threshold,
-        detected=p_value <= threshold,
-    )
+    return hypothesis_result(NAME, float(result.statistic), p_value, threshold)

@@ -4,7 +4,7 @@ import numpy as np
 
 from evaluators.stats.binning import counts, fill_empty_bins
 from evaluators.stats.permutation import SIGNIFICANCE, table_p_value
-from evaluators.stats.result import DriftResult, crosses
+from evaluators.stats.result import DriftResult, distance_result
 from evaluators.stats.samples import Sample
 
 NAME = "psi"
@@ -25,10 +25,7 @@ def compare(
     ref_counts, cur_counts = counts(reference, current)
     score = float(psi_of_counts(ref_counts[np.newaxis, :], cur_counts[np.newaxis, :])[0])
     p_value = table_p_value(ref_counts, cur_counts, psi_of_counts)
-    return DriftResult(
-        method=NAME, score=score, p_value=p_value, threshold=threshold,
-        detected=crosses(score, p_value, threshold, SIGNIFICANCE), significance=SIGNIFICANCE,
-    )
+    return distance_result(NAME, score, p_value, threshold, SIGNIFICANCE)
 
 
 def psi_of_counts(ref_counts: np.ndarray, cur_counts: np.ndarray) -> np.ndarray:

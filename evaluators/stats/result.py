@@ -34,3 +34,17 @@ def crosses(score: float, p_value: float, threshold: float, significance: float 
     if significance is None:
         return p_value <= threshold
     return score >= threshold and p_value <= significance
+
+
+def hypothesis_result(method: str, score: float, p_value: float, threshold: float) -> DriftResult:
+    """A hypothesis test's result: drift when ``p_value`` is at or under ``threshold``."""
+    return DriftResult(method, score, p_value, threshold, crosses(score, p_value, threshold, None))
+
+
+def distance_result(
+    method: str, score: float, p_value: float, threshold: float, significance: float
+) -> DriftResult:
+    """A distance's result: drift when it reaches ``threshold`` with a p-value at or
+    under ``significance``."""
+    detected = crosses(score, p_value, threshold, significance)
+    return DriftResult(method, score, p_value, threshold, detected, significance)

@@ -4,7 +4,7 @@ import numpy as np
 from scipy.stats import wasserstein_distance
 
 from evaluators.stats.permutation import SIGNIFICANCE, table_p_value
-from evaluators.stats.result import DriftResult, crosses
+from evaluators.stats.result import DriftResult, distance_result
 from evaluators.stats.samples import finite_values
 
 NAME = "wasserstein"
@@ -43,10 +43,7 @@ def compare(
         return result
 
     p_value = table_p_value(ref_counts, cur_counts, distance) if gaps.size else 1.0
-    return DriftResult(
-        method=NAME, score=score, p_value=p_value, threshold=threshold,
-        detected=crosses(score, p_value, threshold, SIGNIFICANCE), significance=SIGNIFICANCE,
-    )
+    return distance_result(NAME, score, p_value, threshold, SIGNIFICANCE)
 
 
 def _grid(pooled: np.ndarray) -> np.ndarray:

@@ -4,7 +4,7 @@ import math
 
 from scipy.stats import norm
 
-from evaluators.stats.result import DriftResult
+from evaluators.stats.result import DriftResult, hypothesis_result
 from evaluators.stats.samples import CategoryCounts, aligned_counts
 
 NAME = "z_test"
@@ -31,10 +31,4 @@ def compare(
     z = (ref_counts[0] / n_ref - cur_counts[0] / n_cur) / math.sqrt(variance)
     # norm.sf keeps precision in the tail, where Evidently's 1 - norm.cdf rounds to 0.
     p_value = float(2.0 * norm.sf(abs(z)))
-    return DriftResult(
-        method=NAME,
-        score=float(abs(z)),
-        p_value=p_value,
-        threshold=threshold,
-        detected=p_value <= threshold,
-    )
+    return hypothesis_result(NAME, float(abs(z)), p_value, threshold)

@@ -5,13 +5,12 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, FromClause, Table, case, delete, func, select
 
-from evaluators.quality.feedback import NEGATIVE, POSITIVE
-from evaluators.results import dialect_insert, insert_new
 from evaluators.signals import FEEDBACK
 from evaluators.upkeep.rollup_merge import merged_with_stored
 from evaluators.upkeep.user_sketch import day_sketch
 from evaluators.windows import Window
 from metrics.catalog import OPERATION_DURATION_BUCKETS
+from metrics.feedback_rules import FEEDBACK_NEGATIVE, FEEDBACK_POSITIVE
 from metrics.store.database import Store
 from metrics.store.rollups import (
     DailyAccuracy,
@@ -32,6 +31,7 @@ from metrics.store.tables import (
     ResourceSample,
     Status,
 )
+from metrics.store.upsert import insert_new, upsert
 from metrics.types import utc_now
 
 _inference: Table = Inference.__table__  # type: ignore[attr-defined]
@@ -71,9 +71,7 @@ def roll_up_day(store: Store, connection: Connection, day: Window) -> int:
             moment = table.c.timestamp
             connection.execute(delete(table).where(moment >= day.start, moment < day.end))
     marker = {"day_start": day.start, "day_end": day.end, "rolled_at": utc_now()}
-    connection.execute(dialect_insert(connection, _days).values(**marker).on_conflict_do_update(
-        index_elements=["day_start"], set_={"rolled_at": marker["rolled_at"]}
-    ))
+    upsert(connection, _days, [marker], ("day_start",), ("rolled_at",))
     return rows
 
 
@@ -176,8 +174,8 @@ def _feedback_counts(connection: Connection, day: Window) -> list[dict[str, Any]
             "count": func.count(),
             "value_count": func.count(f.value),
             "value_sum": func.coalesce(func.sum(f.value), 0.0),
-            "positive": func.sum(POSITIVE),
-            "negative": func.sum(NEGATIVE),
+            "positive": func.sum(FEEDBACK_POSITIVE),
+            "negative": func.sum(FEEDBACK_NEGATIVE),
         },
         rows_from=FEEDBACK.rows,
     )

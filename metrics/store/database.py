@@ -9,13 +9,12 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, Table, create_engine, event, select, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from metrics.store.bulk_insert import BulkInsert, RecordKey, record_key
 from metrics.store.freshness import IngestTouch
 from metrics.store.tables import InstallationSecret
+from metrics.store.upsert import dialect_insert
 from metrics.types import as_utc, utc_now
 
 MIGRATIONS = Path(__file__).parents[1] / "migrations"
@@ -141,16 +140,14 @@ class Store:
             found = self._bulk_inserts[table.name] = BulkInsert(table, self.dialect)
         return found
 
-    def _insert(self, table: Table) -> Any:
-        return pg_insert(table) if self.dialect == "postgresql" else sqlite_insert(table)
-
     def installation_secret(self, name: str) -> str:
         """A random secret made on first use and kept in the database thereafter."""
         with Session(self.engine) as session:
             found = session.get(InstallationSecret, name)
             if found is not None:
                 return found.value
-            statement = self._insert(InstallationSecret.__table__).on_conflict_do_nothing(
+            secrets_table = InstallationSecret.__table__  # type: ignore[attr-defined]
+            statement = dialect_insert(self.engine, secrets_table).on_conflict_do_nothing(
                 index_elements=["name"]
             )
             session.execute(statement, {"name": name, "value": secrets.token_hex(32)})

@@ -8,11 +8,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Connection, Table, delete, select, text
 
+from metrics.store.upsert import upsert
 from metrics.types import as_utc
 from metrics.value.coverage import Coverage
 from metrics.value.periods import Month
 from metrics.value.score import OVERALL
-from metrics.value.store import upsert
 from metrics.value.tables import KpiValue, ValueMonth, ValueScore
 
 KPI_VALUES: Table = KpiValue.__table__  # type: ignore[attr-defined]

@@ -1,37 +1,17 @@
 """Reads and writes of the value tables shared by the collector and the evaluators."""
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from metrics.store.upsert import upsert
 from metrics.value.periods import Month
 from metrics.value.tables import Assessment, Incident, ValueReport
 
 ASSESSMENTS: Table = Assessment.__table__  # type: ignore[attr-defined]
 INCIDENTS: Table = Incident.__table__  # type: ignore[attr-defined]
 REPORTS: Table = ValueReport.__table__  # type: ignore[attr-defined]
-
-
-def upsert(
-    connection: Connection, table: Table, rows: Sequence[dict[str, Any]],
-    keys: Sequence[str], update: Sequence[str],
-) -> int:
-    """Insert `rows`; where a row with the same `keys` exists, overwrite its `update`
-    columns instead. Returns how many rows were offered."""
-    if not rows:
-        return 0
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={column: statement.excluded[column] for column in update},
-    )
-    connection.execute(statement, list(rows))
-    return len(rows)
 
 
 def latest_assessments(connection: Connection, month: Month) -> dict[str, dict[str, Any]]:

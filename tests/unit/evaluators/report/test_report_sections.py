@@ -4,14 +4,15 @@ emerging use cases, assessments and the actions they raise."""
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from evaluators.results import EVALUATION_RESULTS, insert_new, result_row
+from evaluators.results import EVALUATION_RESULTS, result_row
 from evaluators.value.report.build import build_report
 from evaluators.value.report.document import Report
 from evaluators.windows import Window
 from metrics.store.database import Store
 from metrics.store.tables import Inference, Outcome
+from metrics.store.upsert import insert_new, upsert
 from metrics.types import utc_now
-from metrics.value.store import ASSESSMENTS, INCIDENTS, upsert
+from metrics.value.store import ASSESSMENTS, INCIDENTS
 from tests.value_seed import CLOSED, MONTH, call_row, seed_month, value_config
 
 SPIKE_DAY = datetime(2026, 3, 20, tzinfo=UTC)
