@@ -2,5 +2,6 @@
 KPIs become scores and scorecards (`score`, `scorecard`, `coverage`, `periods`), and
 their tables and persistence (`tables`, `store`).
 
-Imports `metrics.types` and itself only; the evaluators compute what it declares.
+Imports `metrics.types`, `metrics.store.upsert` and itself only; the evaluators compute
+what it declares.
 """
