@@ -17,6 +17,7 @@ from evaluators.stats.samples import CategoryCounts, aligned_counts
 NAME = "chi_squared"
 KIND = ("categorical",)
 DEFAULT_THRESHOLD = 0.05
+DISTANCE = False  # the threshold is a p-value: drift below it
 # Cochran's rule: the chi-squared approximation holds with expected counts of 5 or more.
 MIN_EXPECTED = 5.0
 

@@ -1,8 +1,10 @@
 """Choosing and running a drift method, with Evidently's default choice.
 
-Every method is a module with ``NAME``, ``KIND`` (the sample kinds it accepts),
-``DEFAULT_THRESHOLD`` and ``compare(reference, current, threshold) -> DriftResult``.
-They are listed once, explicitly, in ``METHODS``.
+Every method is a module with ``NAME`` (the module's name), ``KIND`` (the sample kinds
+it accepts), ``DEFAULT_THRESHOLD``, ``DISTANCE`` (whether the threshold is a distance
+rather than a p-value) and ``compare(reference, current, threshold) -> DriftResult``.
+They are listed once, explicitly, in ``METHODS``: a new method is its module and a line
+there.
 """
 
 from collections.abc import Mapping
@@ -17,7 +19,7 @@ from evaluators.stats.samples import Sample, aligned_counts, counts_of_values, f
 
 METHODS: tuple[ModuleType, ...] = (ks, chi_squared, z_test, psi, jensen_shannon, wasserstein)
 # The methods whose threshold is a distance; their p-value is a permutation test's.
-DISTANCES = frozenset(m.NAME for m in (psi, jensen_shannon, wasserstein))
+DISTANCES = frozenset(m.NAME for m in METHODS if m.DISTANCE)
 KINDS = ("numeric", "categorical")
 # Evidently switches from hypothesis tests to distances above this many reference rows,
 LARGE_REFERENCE = 1000

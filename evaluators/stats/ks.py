@@ -9,6 +9,7 @@ from evaluators.stats.samples import finite_values
 NAME = "ks"
 KIND = ("numeric",)
 DEFAULT_THRESHOLD = 0.05
+DISTANCE = False  # the threshold is a p-value: drift below it
 
 
 def compare(

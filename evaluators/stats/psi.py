@@ -10,6 +10,7 @@ from evaluators.stats.samples import Sample
 NAME = "psi"
 KIND = ("numeric", "categorical")
 DEFAULT_THRESHOLD = 0.1
+DISTANCE = True  # the threshold is a distance: drift above it
 
 
 def compare(

@@ -10,6 +10,7 @@ from evaluators.stats.samples import finite_values
 NAME = "wasserstein"
 KIND = ("numeric",)
 DEFAULT_THRESHOLD = 0.1
+DISTANCE = True  # the threshold is a distance: drift above it
 # Evidently's floor on the norm, so a constant reference does not divide by zero.
 MIN_REFERENCE_STD = 0.001
 # Grid points of the permutation statistic: the pooled distinct values up to this many,

@@ -10,6 +10,7 @@ from evaluators.stats.samples import CategoryCounts, aligned_counts
 NAME = "z_test"
 KIND = ("categorical",)
 DEFAULT_THRESHOLD = 0.05
+DISTANCE = False  # the threshold is a p-value: drift below it
 
 
 def compare(

@@ -33,6 +33,7 @@ from metrics.store.tables import (
 )
 from metrics.store.upsert import insert_new, upsert
 from metrics.types import utc_now
+from metrics.value.measures import latency_quantile
 
 _inference: Table = Inference.__table__  # type: ignore[attr-defined]
 _feedback: Table = Feedback.__table__  # type: ignore[attr-defined]
@@ -94,23 +95,6 @@ def earliest_raw_record(store: Store) -> datetime | None:
     with store.engine.connect() as connection:
         found = [connection.execute(select(func.min(t.c.timestamp))).scalar() for t in RAW_TABLES]
     return min((moment for moment in found if moment is not None), default=None)
-
-
-def latency_quantile(buckets: list[int], calls: int, longest: float, q: float) -> float | None:
-    """Estimate a latency quantile from cumulative bucket counts, as `histogram_quantile`
-    does: linear within the bucket; above the last bound, up to the longest call."""
-    if calls == 0:
-        return None
-    rank = q * calls
-    bounds = (*OPERATION_DURATION_BUCKETS, max(longest, OPERATION_DURATION_BUCKETS[-1]))
-    counts = (*buckets, calls)
-    below, lower = 0, 0.0
-    for bound, count in zip(bounds, counts, strict=True):
-        if count >= rank:
-            inside = count - below
-            return lower + (bound - lower) * ((rank - below) / inside if inside else 1.0)
-        below, lower = count, bound
-    return longest
 
 
 def _grouped(

@@ -1,4 +1,4 @@
-"""Value: KPI measures read from the daily rollups (`days`, `totals`, `measures`), the KPI
-kinds' functions (`kinds`), scorecards (`scorecard`, `job`), their Prometheus export
-(`export`) and the monthly report (`report/`).
+"""Value: KPI measures read from the daily rollups (`days`, `totals`, `measures`),
+scorecards computed with the kinds of `metrics.value.kinds` (`scorecard`, `job`), their
+Prometheus export (`export`) and the monthly report (`report/`).
 """

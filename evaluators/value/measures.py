@@ -1,15 +1,15 @@
 """Everything the built-in KPI kinds read for one month, gathered once."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import Connection
 
 from evaluators.upkeep.user_sketch import distinct_estimate, shared_estimate
 from evaluators.value.days import DailyRows, period_days
-from evaluators.value.totals import PeriodTotals, period_totals
+from evaluators.value.totals import period_totals
 from metrics.value.config import ValueConfig
+from metrics.value.measures import Measures, PeriodTotals
 from metrics.value.periods import Month
 from metrics.value.store import latest_assessments
 
@@ -25,30 +25,6 @@ class PeriodCache:
         if (start, end) not in self.days:
             self.days[(start, end)] = period_days(connection, start, end)
         return self.days[(start, end)]
-
-
-@dataclass(frozen=True)
-class Measures:
-    """One month to `through`: the rolled-up totals, distinct users, assessments."""
-
-    month: Month
-    through: datetime
-    totals: PeriodTotals
-    users: float | None  # estimated distinct users; None when the month has no call
-    previous_users: float | None  # the same for the month before
-    shared_users: float  # estimated users with a call in both months
-    risk_labels: int
-    assessments: dict[str, dict[str, Any]]
-
-    @property
-    def elapsed(self) -> timedelta:
-        """How much of the month the figures cover."""
-        return self.through - self.month.start
-
-    @property
-    def covered(self) -> float:
-        """The share of the month the figures cover: monthly costs are prorated by it."""
-        return self.elapsed / (self.month.end - self.month.start)
 
 
 def measure(

@@ -9,14 +9,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, func, select
 
-from evaluators.value.kinds import KIND_FUNCTIONS
 from evaluators.value.measures import Measures, PeriodCache, measure
 from metrics.store.rollups import RollupDay
 from metrics.types import as_utc, utc_now
 from metrics.value.config import Kpi, ValueConfig, formula_order
 from metrics.value.coverage import Coverage
 from metrics.value.formula import Formula
-from metrics.value.kinds import VOLUME_KINDS
+from metrics.value.kinds import KIND_NAMED, VOLUME_KINDS
 from metrics.value.periods import Month
 from metrics.value.score import OVERALL, dimension_scores, kpi_score
 from metrics.value.scorecard import KpiResult, Scorecard, load_scorecard, save_scorecard
@@ -38,7 +37,7 @@ def compute_scorecard(
     records = (totals.usage.calls + totals.graded + sum(n for n, _ in totals.feedback.values())
                + sum(n for n, _ in totals.outcomes.values()))
     values: dict[str, float | None] = {
-        kpi.name: KIND_FUNCTIONS[str(kpi.kind)](measures, kpi, config)
+        kpi.name: KIND_NAMED[str(kpi.kind)].compute(measures, kpi, config)
         if records or kpi.kind == "assessment" else None
         for kpi in config.kpis if kpi.formula is None
     }

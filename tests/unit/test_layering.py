@@ -25,7 +25,7 @@ EVALUATOR_SHARED = ("evaluators.windows", "evaluators.results", "evaluators.sign
                     "evaluators.staleness", "evaluators.stats")
 SUB_PACKAGES = {
     "metrics.store": ("metrics.types",),
-    "metrics.value": ("metrics.types", "metrics.store.upsert"),
+    "metrics.value": ("metrics.types", "metrics.catalog", "metrics.store.upsert"),
     "evaluators.stats": (),
     "evaluators.drift": EVALUATOR_SHARED,
     "evaluators.quality": EVALUATOR_SHARED,

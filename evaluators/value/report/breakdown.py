@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import Connection, Table, func, select
 
 from evaluators.value.days import DailyRows
-from evaluators.value.kinds import outcome_value
 from evaluators.value.report.document import Breakdown, Contribution
 from metrics.store.tables import Outcome
 from metrics.value.config import ValueConfig
+from metrics.value.kinds import outcome_value
 from metrics.value.periods import Month
 
 TOP = 5

@@ -4,7 +4,7 @@ from sqlalchemy import Connection
 
 from evaluators.value.days import DailyRows
 from evaluators.value.report.document import AlertLine, ErrorSpike
-from evaluators.value.totals import UsageTotals
+from metrics.value.measures import UsageTotals
 from metrics.value.periods import Month
 from metrics.value.store import incidents_between
 

@@ -2,6 +2,7 @@
 
 import pkgutil
 from importlib import import_module
+from pathlib import Path
 from types import ModuleType
 
 import numpy as np
@@ -10,6 +11,7 @@ from pytest import approx
 
 import evaluators.stats
 from evaluators.stats import chi_squared, drift, jensen_shannon, ks, psi, wasserstein, z_test
+from evaluators.stats.calibration import CASES
 
 NUMERIC_METHODS = [ks, psi, jensen_shannon, wasserstein]
 
@@ -156,18 +158,40 @@ def test_an_unknown_method_name_lists_the_known_ones() -> None:
         drift.compare("numeric", np.array([1.0]), np.array([2.0]), method="kl_div")
 
 
-def test_every_module_with_a_default_threshold_is_in_methods_and_every_method_is_distinct() -> None:
+# What drift.METHODS needs of each module, and what makes a stats module look like one.
+METHOD_ATTRIBUTES = ("NAME", "KIND", "DEFAULT_THRESHOLD", "DISTANCE", "compare")
+
+
+def test_every_stats_module_that_looks_like_a_method_is_in_methods() -> None:
     modules = [
         import_module(f"evaluators.stats.{info.name}")
         for info in pkgutil.iter_modules(evaluators.stats.__path__)
     ]
-    defining = {m.__name__ for m in modules if hasattr(m, "DEFAULT_THRESHOLD")}
-    assert defining == {m.__name__ for m in drift.METHODS}
+    looking = {m.__name__ for m in modules
+               if any(hasattr(m, name) for name in METHOD_ATTRIBUTES if name != "compare")}
+    assert looking == {m.__name__ for m in drift.METHODS}
     names = [m.NAME for m in drift.METHODS]
     assert names == ["ks", "chi_squared", "z_test", "psi", "jensen_shannon", "wasserstein"]
-    for method in drift.METHODS:
-        assert set(method.KIND) <= set(drift.KINDS)
-        assert callable(method.compare)
+
+
+@pytest.mark.parametrize("method", drift.METHODS, ids=lambda m: m.NAME)
+def test_each_method_has_what_the_registry_needs(method: ModuleType) -> None:
+    assert [name for name in METHOD_ATTRIBUTES if not hasattr(method, name)] == []
+    assert method.__name__.rsplit(".", 1)[1] == method.NAME
+    assert method.KIND and set(method.KIND) <= set(drift.KINDS)
+    assert 0 < method.DEFAULT_THRESHOLD < 1
+    assert isinstance(method.DISTANCE, bool)
+    assert callable(method.compare)
+    assert method in {case_method for case_method, _ in CASES}  # its calibration
+
+
+def test_the_distances_are_psi_jensen_shannon_and_wasserstein() -> None:
+    assert {"psi", "jensen_shannon", "wasserstein"} == drift.DISTANCES
+
+
+def test_the_runbook_names_every_method() -> None:
+    runbook = (Path(__file__).resolve().parents[3] / "docs" / "runbook.md").read_text()
+    assert [m.NAME for m in drift.METHODS if f"`{m.NAME}`" not in runbook] == []
 
 
 def test_each_default_threshold_is_evidentlys() -> None:
