@@ -8,7 +8,6 @@ from evaluators.quality.estimates import Estimate, mean_from_sums, share
 from evaluators.results import replace_results, result_row
 from evaluators.signals import FEEDBACK
 from evaluators.windows import Window
-from metrics.store.database import Store
 from metrics.store.tables import Feedback, FeedbackKind
 
 EVALUATOR = "feedback"
@@ -49,7 +48,7 @@ def feedback_totals(window: Window) -> Any:
     )
 
 
-def evaluate_feedback(store: Store, connection: Connection, window: Window) -> int:
+def evaluate_feedback(connection: Connection, window: Window) -> int:
     """Store the feedback statistics of `window`; `count` rows for every kind."""
     rows = []
     for app, model, kind, count, valued, total, squares, positive, _ in connection.execute(
