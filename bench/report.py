@@ -123,7 +123,7 @@ def roll_up(store: Store) -> None:
     day = MONTH.start
     while day < MONTH.end:
         with store.engine.begin() as connection:
-            roll_up_day(store, connection, Window(day, day + timedelta(days=1)))
+            roll_up_day(connection, Window(day, day + timedelta(days=1)))
         day += timedelta(days=1)
 
 

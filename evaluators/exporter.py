@@ -146,7 +146,3 @@ def _add_result(families: dict[str, GaugeMetricFamily], row: Any) -> None:
     for bound in ("lower", "upper"):
         if getattr(row, bound) is not None:
             families[f"{name}_{bound}"].add_metric(labels, getattr(row, bound))
-    if row.evaluator == "accuracy":
-        families["valuewatch_accuracy_below_target"].add_metric(
-            [*labels, row.statistic], float(bool(row.detected))
-        )

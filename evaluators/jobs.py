@@ -21,15 +21,21 @@ from metrics.store.database import Store
 from metrics.value.config import load_value_config
 
 DAY = timedelta(days=1)
-Evaluate = Callable[[Store, Connection, Window], int]
+Evaluate = Callable[[Connection, Window], int]
+"""An evaluator: reads a window's records and writes its results on the window's
+connection; returns the rows written."""
+StoreEvaluate = Callable[[Store, Connection, Window], int]
+"""An evaluator that also reads from the store on connections of its own (drift streams
+its samples), writing on the window's connection."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Job:
     """A job: how often it runs, the windows it evaluates, and what it does with one.
 
     Window ends are multiples of `step` since the epoch; each window is `length` long
     (longer than `step` for sliding windows) and is due `lateness` after its end.
+    Exactly one of `evaluate` and `evaluate_with_store` is given.
     """
 
     name: str
@@ -38,13 +44,26 @@ class Job:
     length: timedelta
     lateness: timedelta
     catch_up: int  # at most this many windows per run
-    evaluate: Evaluate
+    evaluate: Evaluate | None = None
+    evaluate_with_store: StoreEvaluate | None = None
     earliest: Callable[[Store], datetime | None] | None = None  # where a first run starts
     # The raw tables a window reads: records arriving there late make the window stale,
     # and it is evaluated again if it started within `horizon`, at most `stale_limit` a run.
     sources: tuple[str, ...] = ()
     horizon: timedelta = timedelta(0)
     stale_limit: int = 0
+
+    def __post_init__(self) -> None:
+        if (self.evaluate is None) == (self.evaluate_with_store is None):
+            raise ValueError(f"job {self.name}: give exactly one of evaluate, evaluate_with_store")
+
+    def evaluate_window(self, store: Store, connection: Connection, window: Window) -> int:
+        """Evaluate `window` on `connection`; only an evaluator that reads from the store
+        is handed it."""
+        if self.evaluate_with_store is not None:
+            return self.evaluate_with_store(store, connection, window)
+        assert self.evaluate is not None  # __post_init__ saw to it
+        return self.evaluate(connection, window)
 
 
 def build_jobs(settings: Settings) -> tuple[Job, ...]:
@@ -57,30 +76,37 @@ def build_jobs(settings: Settings) -> tuple[Job, ...]:
     accuracy = timedelta(seconds=s.accuracy_interval_s)
     feedback = timedelta(seconds=s.feedback_interval_s)
     late = {"horizon": s.reevaluation_horizon, "stale_limit": s.reevaluation_windows_per_run}
+    windows = {"lateness": lateness, "catch_up": s.catch_up_windows}
     return (
-        Job("drift", drift, drift, drift, lateness, s.catch_up_windows, partial(
-            evaluate_drift, overrides=drift_overrides(s), baseline=baseline_window(s),
-            capacity=s.drift_sample_size, reference=s.drift_reference,
-        ), sources=("inference", "feedback"), **late),
-        Job("accuracy", accuracy, accuracy, timedelta(seconds=s.accuracy_window_s), lateness,
-            s.catch_up_windows, partial(evaluate_accuracy, target=s.accuracy_target),
+        Job(name="drift", interval=drift, step=drift, length=drift, **windows,
+            evaluate_with_store=partial(
+                evaluate_drift, overrides=drift_overrides(s), baseline=baseline_window(s),
+                capacity=s.drift_sample_size, reference=s.drift_reference,
+            ), sources=("inference", "feedback"), **late),
+        Job(name="accuracy", interval=accuracy, step=accuracy,
+            length=timedelta(seconds=s.accuracy_window_s), **windows,
+            evaluate=partial(evaluate_accuracy, target=s.accuracy_target),
             sources=("accuracy_sample",), **late),
-        Job("feedback", feedback, feedback, timedelta(seconds=s.feedback_window_s), lateness,
-            s.catch_up_windows, evaluate_feedback, sources=("feedback",), **late),
+        Job(name="feedback", interval=feedback, step=feedback,
+            length=timedelta(seconds=s.feedback_window_s), **windows,
+            evaluate=evaluate_feedback, sources=("feedback",), **late),
         # Every day ingest still accepts records for can be rolled up after downtime, and
         # rolled up again when late records reach it, however old (see roll_up_day).
-        Job("rollup", timedelta(seconds=s.rollup_interval_s), DAY, DAY, lateness,
-            s.max_record_age_days, roll_up_day, earliest=earliest_raw_record,
-            sources=RAW_SOURCES, horizon=DAY * (s.max_record_age_days + 1),
-            stale_limit=s.max_record_age_days + 1),
+        Job(name="rollup", interval=timedelta(seconds=s.rollup_interval_s), step=DAY,
+            length=DAY, lateness=lateness, catch_up=s.max_record_age_days,
+            evaluate=roll_up_day, earliest=earliest_raw_record, sources=RAW_SOURCES,
+            horizon=DAY * (s.max_record_age_days + 1), stale_limit=s.max_record_age_days + 1),
         # The latest day's cutoff covers every older day, so one window is enough.
-        Job("retention", timedelta(seconds=s.retention_interval_s), DAY, DAY, lateness, 1,
-            partial(delete_rolled_up, retention_days=s.retention_days,
-                    forget_after_days=s.max_record_age_days + 2)),
+        Job(name="retention", interval=timedelta(seconds=s.retention_interval_s), step=DAY,
+            length=DAY, lateness=lateness, catch_up=1,
+            evaluate=partial(delete_rolled_up, retention_days=s.retention_days,
+                             forget_after_days=s.max_record_age_days + 2)),
         # Each run recomputes the month to date, so only the latest window matters.
-        Job("kpis", kpis, kpis, kpis, lateness, 1, partial(evaluate_kpis, config=value)),
-        Job("report", timedelta(seconds=s.report_interval_s), DAY, DAY, lateness, 1,
-            partial(evaluate_report, config=value, report_dir=s.report_dir)),
+        Job(name="kpis", interval=kpis, step=kpis, length=kpis, lateness=lateness, catch_up=1,
+            evaluate=partial(evaluate_kpis, config=value)),
+        Job(name="report", interval=timedelta(seconds=s.report_interval_s), step=DAY,
+            length=DAY, lateness=lateness, catch_up=1,
+            evaluate=partial(evaluate_report, config=value, report_dir=s.report_dir)),
     )
 
 

@@ -59,7 +59,7 @@ def run_job(
             with store.engine.begin() as connection:
                 # Read before the records, so that anything committed later counts as new.
                 seen = touch_sum(connection, job.sources, window) if job.sources else 0
-                rows += job.evaluate(store, connection, window)
+                rows += job.evaluate_window(store, connection, window)
                 if job.sources:
                     record_evaluation(connection, job.name, window, seen=seen)
                 progress = window.end if index < len(due) else None  # stale ones are older

@@ -216,11 +216,6 @@ CATALOG: tuple[MetricSpec, ...] = (
         "valuewatch_accuracy_score",
         "Mean grader score (0 to 1) in the latest window.", "score", ACCURACY_LABELS,
     ),
-    _evaluator_gauge(
-        "valuewatch_accuracy_below_target",
-        "1 when the upper bound of the 95% interval is below the accuracy target, else 0.",
-        "boolean", (*ACCURACY_LABELS, "statistic"),
-    ),
     *_with_interval(
         "valuewatch_feedback_thumbs_up_ratio",
         "Share of thumbs feedback that is thumbs up in the latest window.", "ratio",

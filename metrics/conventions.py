@@ -13,7 +13,6 @@ OUR_ALERTS_MATCHER = f'alertname=~"{ALERT_PREFIX}.+"'  # for Alertmanager routes
 SEVERITY_LABEL = "severity"
 PAGE = "page"
 TICKET = "ticket"
-ANNOTATIONS = ("summary", "description", "runbook_url")
 
 # Recording rules are named level:metric:operations (Prometheus' naming practice); the
 # SLO ones take Sloth's names with an `slo` label in place of Sloth's `sloth_*` labels.
@@ -34,7 +33,6 @@ SLO_BUDGET_REMAINING = "slo:period_error_budget_remaining:ratio"
 # `job`, which Prometheus keeps for the scrape job (it would store ours as exported_job).
 EVALUATOR_JOB_LABEL = "evaluator"
 
-PROMETHEUS_DURATION = re.compile(r"^[1-9][0-9]*(ms|s|m|h|d|w|y)$")
 SCRAPE_JOB_NAME = re.compile(r"^[A-Za-z0-9_.:/-]*$")  # no quotes or backslashes in matchers
 
 # Files written by `valuewatch alerts build` and `valuewatch dashboards build`.

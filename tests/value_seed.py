@@ -127,5 +127,5 @@ def seed_month(store: Store, month: Month = MONTH, rolled_up_days: int = ROLLED_
             day_window = Window(start, start + timedelta(days=1))
             # As the rollup job does: note what the rollup saw, so retention may prune it.
             seen = touch_sum(connection, RAW_SOURCES, day_window)
-            roll_up_day(store, connection, day_window)
+            roll_up_day(connection, day_window)
             record_evaluation(connection, "rollup", day_window, seen=seen)

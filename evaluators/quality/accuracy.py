@@ -7,7 +7,6 @@ from sqlalchemy import Connection, Table, case, func, select
 from evaluators.quality.estimates import Estimate, mean_from_sums, share
 from evaluators.results import replace_results, result_row
 from evaluators.windows import Window
-from metrics.store.database import Store
 from metrics.store.tables import AccuracySample
 
 EVALUATOR = "accuracy"
@@ -15,9 +14,7 @@ SCORE_RANGE = (0.0, 1.0)
 _samples: Table = AccuracySample.__table__  # type: ignore[attr-defined]
 
 
-def evaluate_accuracy(
-    store: Store, connection: Connection, window: Window, *, target: float
-) -> int:
+def evaluate_accuracy(connection: Connection, window: Window, *, target: float) -> int:
     """Store `correct_ratio` and `score_mean` for every task graded in `window`.
 
     `detected` means below target: the upper bound of the 95% interval is under

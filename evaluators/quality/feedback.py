@@ -14,7 +14,6 @@ from metrics.feedback_rules import (
     RATING_RANGE,
     SCORE_RANGE,
 )
-from metrics.store.database import Store
 from metrics.store.tables import Feedback, FeedbackKind
 
 EVALUATOR = "feedback"
@@ -40,7 +39,7 @@ def feedback_totals(window: Window) -> Any:
     )
 
 
-def evaluate_feedback(store: Store, connection: Connection, window: Window) -> int:
+def evaluate_feedback(connection: Connection, window: Window) -> int:
     """Store the feedback statistics of `window`; `count` rows for every kind."""
     rows = []
     for app, model, kind, count, valued, total, squares, positive, _ in connection.execute(

@@ -1,9 +1,8 @@
-"""Confidence intervals for accuracy: a proportion (Wilson) and a mean (Student t, bootstrap)."""
+"""Confidence intervals for accuracy: a proportion (Wilson) and a mean (Student t)."""
 
 import math
 
-import numpy as np
-from scipy.stats import bootstrap, norm, t
+from scipy.stats import norm, t
 
 
 def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -26,24 +25,12 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     return low, high
 
 
-def mean_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float]:
-    """Student t interval for the mean of ``values``.
-
-    One value says nothing about spread, so n=1 gives ``(nan, nan)`` rather than a
-    zero-width interval that would claim certainty. Identical values give
-    ``(mean, mean)``.
-    """
-    _check_confidence(confidence)
-    sample = _finite_sample(values)
-    std = float(sample.std(ddof=1)) if sample.size > 1 else 0.0
-    return t_interval(float(sample.mean()), std, sample.size, confidence)
-
-
 def t_interval(mean: float, std: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
     """Student t interval for a mean from a summary: the mean, the sample std (ddof=1), n.
 
-    For means counted in SQL, where the values themselves are never loaded. Same edge
-    cases as ``mean_interval``: n=1 gives ``(nan, nan)``, std 0 gives ``(mean, mean)``.
+    For means counted in SQL, where the values themselves are never loaded. One value
+    says nothing about spread, so n=1 gives ``(nan, nan)`` rather than a zero-width
+    interval that would claim certainty; std 0 gives ``(mean, mean)``.
     """
     _check_confidence(confidence)
     if n < 1:
@@ -55,43 +42,6 @@ def t_interval(mean: float, std: float, n: int, confidence: float = 0.95) -> tup
         return mean, mean
     low, high = t.interval(confidence, n - 1, loc=mean, scale=std_error)
     return float(low), float(high)
-
-
-def bootstrap_mean_interval(
-    values: np.ndarray, confidence: float = 0.95, seed: int = 0, n_resamples: int = 9999
-) -> tuple[float, float]:
-    """BCa bootstrap interval for the mean, for small or skewed samples; seeded, so repeatable.
-
-    n=1 gives ``(nan, nan)`` and identical values ``(mean, mean)``, as ``mean_interval``.
-    """
-    _check_confidence(confidence)
-    sample = _finite_sample(values)
-    mean = float(sample.mean())
-    if sample.size == 1:
-        return math.nan, math.nan
-    if np.all(sample == sample[0]):
-        return mean, mean
-    result = bootstrap(
-        (sample,),
-        np.mean,
-        confidence_level=confidence,
-        n_resamples=n_resamples,
-        method="BCa",
-        rng=np.random.default_rng(seed),
-    )
-    return float(result.confidence_interval.low), float(result.confidence_interval.high)
-
-
-def _finite_sample(values: np.ndarray) -> np.ndarray:
-    """``values`` as a 1-D float array; refuse an empty one or one holding NaN/inf."""
-    sample = np.asarray(values, dtype=np.float64)
-    if sample.ndim != 1:
-        raise ValueError(f"values must be 1-D, got shape {sample.shape}")
-    if sample.size == 0:
-        raise ValueError("an interval needs at least one value, got none")
-    if not np.all(np.isfinite(sample)):
-        raise ValueError("values must be finite; drop missing scores before the interval")
-    return sample
 
 
 def _check_confidence(confidence: float) -> None:

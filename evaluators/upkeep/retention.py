@@ -8,7 +8,6 @@ from sqlalchemy import Connection, Table, delete, select, update
 from evaluators.staleness import evaluated_current, forget_before
 from evaluators.upkeep.rollup import RAW_SOURCES, RAW_TABLES
 from evaluators.windows import Window
-from metrics.store.database import Store
 from metrics.store.rollups import RollupDay
 from metrics.types import utc_now
 
@@ -16,7 +15,6 @@ _days: Table = RollupDay.__table__  # type: ignore[attr-defined]
 
 
 def delete_rolled_up(
-    store: Store,
     connection: Connection,
     day: Window,
     *,

@@ -45,7 +45,7 @@ RAW_SOURCES = tuple(t.name for t in RAW_TABLES if t is not _resource)  # what in
 _days: Table = RollupDay.__table__  # type: ignore[attr-defined]
 
 
-def roll_up_day(store: Store, connection: Connection, day: Window) -> int:
+def roll_up_day(connection: Connection, day: Window) -> int:
     """Aggregate the raw records of `day` and mark the day rolled up, in one transaction.
 
     Rolling up a day again (late records reached it) replaces its aggregates. Once

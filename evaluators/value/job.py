@@ -4,14 +4,11 @@ from sqlalchemy import Connection
 
 from evaluators.value.scorecard import refresh_scorecard
 from evaluators.windows import Window
-from metrics.store.database import Store
 from metrics.value.config import ValueConfig
 from metrics.value.periods import Month
 
 
-def evaluate_kpis(
-    store: Store, connection: Connection, window: Window, *, config: ValueConfig
-) -> int:
+def evaluate_kpis(connection: Connection, window: Window, *, config: ValueConfig) -> int:
     """Store the scorecard of the month `window` falls in, up to the window's end.
 
     The window that ends at midnight on the first of a month belongs to the month

@@ -15,7 +15,6 @@ from evaluators.value.report.document import Report
 from evaluators.value.report.render import render
 from evaluators.value.scorecard import months_rolled_again
 from evaluators.windows import Window
-from metrics.store.database import Store
 from metrics.types import utc_now
 from metrics.value.config import ValueConfig
 from metrics.value.periods import Month
@@ -47,8 +46,7 @@ def publish_report(
 
 
 def evaluate_report(
-    store: Store, connection: Connection, day: Window, *, config: ValueConfig,
-    report_dir: Path,
+    connection: Connection, day: Window, *, config: ValueConfig, report_dir: Path
 ) -> int:
     """Publish the report of the month `day` falls in, up to the day's end: the final
     report when the day was the month's last. Before it, a month whose final report was

@@ -1,7 +1,5 @@
 """Numbers as the report writes them, by unit."""
 
-PLAIN_UNITS = {"ratio", "seconds", "hours", "months", "users", "calls", "count", "score", "value"}
-
 
 def formatted(value: float | None, unit: str) -> str:
     """`value` in `unit` for a reader: 0.823 ratio → 82.3%, 1234.5 eur → 1,234.50 EUR."""

@@ -21,7 +21,6 @@ GROUPING = re.compile(r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\(
 IDENTIFIER = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 NOT_ON_A_DASHBOARD = {
     "valuewatch_ingest_commit_rows": "a tuning figure for bench/, not for the on-call",
-    "valuewatch_accuracy_below_target": "the accuracy alert compares the upper bound itself",
     "valuewatch_evaluation_samples": "behind each result; read through /api/v1/evaluations",
     "valuewatch_feedback_score_mean": "score feedback is rare; the thumbs and ratings show it",
     "valuewatch_feedback_score_mean_lower": "as valuewatch_feedback_score_mean",

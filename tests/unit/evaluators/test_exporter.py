@@ -73,7 +73,6 @@ def test_the_latest_results_are_exported_as_gauges(
     assert value("valuewatch_accuracy_ratio_lower", task="qa") < 0.75
     assert value("valuewatch_accuracy_ratio_upper", task="qa") > 0.75
     assert value("valuewatch_accuracy_score", task="qa") == approx(0.6)
-    assert value("valuewatch_accuracy_below_target", task="qa", statistic="correct_ratio") == 1.0
     assert value("valuewatch_feedback_thumbs_up_ratio") == 1.0
     assert value("valuewatch_feedback_rating_mean") == approx(3.0)
     assert value("valuewatch_feedback_csat_ratio") == 0.4

@@ -48,7 +48,7 @@ def test_a_final_month_is_unchanged_by_retention_and_later_reports(
     seed_month(store, rolled_up_days=31)
     march_closed = MONTH.end
     with store.engine.begin() as connection:
-        evaluate_report(store, connection, _report_day(march_closed), config=config,
+        evaluate_report(connection, _report_day(march_closed), config=config,
                         report_dir=tmp_path / "reports")
         closed = load_scorecard(connection, MONTH)
         content = stored_report(connection, MONTH, "json").content
@@ -57,9 +57,9 @@ def test_a_final_month_is_unchanged_by_retention_and_later_reports(
 
     july = datetime(2026, 7, 1, tzinfo=UTC)  # 91 days after March closed
     with store.engine.begin() as connection:
-        assert delete_rolled_up(store, connection, _report_day(july), retention_days=90,
+        assert delete_rolled_up(connection, _report_day(july), retention_days=90,
                                 forget_after_days=402) > 0
-        evaluate_report(store, connection, _report_day(july), config=config,
+        evaluate_report(connection, _report_day(july), config=config,
                         report_dir=tmp_path / "reports")
         june = build_report(connection, config, Month(2026, 6), now=july)
         later = load_scorecard(connection, MONTH)
@@ -78,7 +78,7 @@ def test_late_records_for_a_final_month_give_a_revision_with_its_reason(
     config = value_config(tmp_path)
     seed_month(store, rolled_up_days=31)
     with store.engine.begin() as connection:
-        evaluate_report(store, connection, _report_day(MONTH.end), config=config,
+        evaluate_report(connection, _report_day(MONTH.end), config=config,
                         report_dir=tmp_path / "reports")
     late_day = datetime(2026, 3, 14, tzinfo=UTC)
     moment = late_day + timedelta(hours=9)
@@ -88,10 +88,10 @@ def test_late_records_for_a_final_month_give_a_revision_with_its_reason(
         for model in (*DAILY,):
             connection.execute(delete(model).where(model.day == late_day))
         connection.execute(delete(RollupDay).where(RollupDay.day_start == late_day))
-        roll_up_day(store, connection, Window(late_day, late_day + DAY))
+        roll_up_day(connection, Window(late_day, late_day + DAY))
     april = datetime(2026, 4, 10, tzinfo=UTC)
     with store.engine.begin() as connection:
-        evaluate_report(store, connection, _report_day(april), config=config,
+        evaluate_report(connection, _report_day(april), config=config,
                         report_dir=tmp_path / "reports")
         card = load_scorecard(connection, MONTH)
         markdown = stored_report(connection, MONTH, "md").content.decode()
@@ -104,7 +104,7 @@ def test_late_records_for_a_final_month_give_a_revision_with_its_reason(
     assert (tmp_path / "reports" / "2026-03.md").read_text() == markdown
 
     with store.engine.begin() as connection:  # nothing new: no third revision
-        evaluate_report(store, connection, _report_day(april + DAY), config=config,
+        evaluate_report(connection, _report_day(april + DAY), config=config,
                         report_dir=tmp_path / "reports")
         assert load_scorecard(connection, MONTH).revision == 2
 

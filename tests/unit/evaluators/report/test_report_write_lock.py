@@ -42,7 +42,7 @@ def test_a_one_row_insert_during_rendering_does_not_wait_for_the_report_job(
     monkeypatch.setattr(report_job, "render", render_while_ingesting)
     day = Window(MONTH.start.replace(day=19), MONTH.start.replace(day=20))
     with store.engine.begin() as connection:  # as the job runner does
-        assert report_job.evaluate_report(store, connection, day, config=config,
+        assert report_job.evaluate_report(connection, day, config=config,
                                           report_dir=tmp_path / "reports") == 1
     assert len(waits) == 1 and waits[0] < BUSY_S
     with store.engine.connect() as connection:

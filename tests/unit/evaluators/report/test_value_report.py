@@ -148,7 +148,7 @@ def test_calls_of_unpriced_models_are_counted_in_the_summary(
         for i in range(3)
     ])])
     with store.engine.begin() as connection:
-        roll_up_day(store, connection, day)
+        roll_up_day(connection, day)
 
     out = rendered(store, tmp_path, formats=("json", "md"))
 
