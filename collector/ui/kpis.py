@@ -9,7 +9,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from collector.ui.session import ViewerDep
-from collector.ui.templating import page
+from collector.ui.templating import number, page
 from collector.ui.trend import trend_svg
 from metrics.types import utc_now
 from metrics.value.periods import Month
@@ -52,8 +52,11 @@ def kpi_trends(rows: list[Any], months: list[str]) -> list[KpiTrend]:
         trends.append(KpiTrend(
             kpi=kpi, dimension=newest.dimension, unit=newest.unit, direction=newest.direction,
             definition=newest.definition, target=newest.target, months=points,
-            chart=Markup(trend_svg([value for _, value, _ in points], newest.target,
-                                   f"{kpi} over {len(months)} months against its target")),
+            chart=Markup(trend_svg(
+                [(month, value) for month, value, _ in points], newest.target,
+                f"{kpi} over {len(months)} months against its target",
+                f"target {number(newest.target, newest.unit)}",
+            )),
         ))
     return trends
 
