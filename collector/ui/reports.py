@@ -10,6 +10,7 @@ from markupsafe import Markup
 from collector.ui.months import stored_months
 from collector.ui.session import ViewerDep
 from collector.ui.templating import page
+from metrics.types import as_utc
 from metrics.value.periods import MONTH_FORMAT, Month
 from metrics.value.scorecard import load_scorecard
 from metrics.value.store import latest_assessments, stored_report
@@ -45,8 +46,10 @@ def report_page(request: Request, viewer: ViewerDep, month: MonthPath) -> Respon
         return page(request, "message.html", viewer, 404, title=f"No report for {wanted}",
                     message="The report job stores a draft every day and the final report "
                             "when the month closes.")
+    made = as_utc(stored.generated_at)
+    late = {name for name, entry in assessments.items() if as_utc(entry["created_at"]) > made}
     return page(request, "report.html", viewer, month=str(wanted), card=card,
-                stored=listed[0] if listed else None, assessments=assessments,
+                stored=listed[0] if listed else None, assessments=assessments, late=late,
                 body=Markup(_body(stored.content)), formats=FORMAT_NAMES)
 
 
