@@ -36,11 +36,13 @@ from collector.routes import (
     traces,
 )
 from collector.security_headers import SecurityHeaders
+from collector.ui.pages import add_pages
 from collector.writer import BatchWriter, Overloaded, StoreUnavailable
 from metrics.instruments import collector_instruments
 from metrics.prices import PriceTable
 from metrics.settings import Settings
 from metrics.store.database import Store
+from metrics.value.config import load_value_config
 
 log = logging.getLogger("valuewatch.collector")
 WAL_CHECKPOINT_S = 1.0
@@ -112,10 +114,12 @@ def create_app(
     app.state.exposition = exposition or registry
     app.state.instruments = instruments
     app.state.keyring = KeyRing(store)
+    app.state.value_config = load_value_config(settings.value_config)  # fails loudly at start
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
     for module in (inferences, feedback, accuracy, outcomes, traces, evaluations, health,
                    kpis, reports, assessments, alertmanager):
         app.include_router(module.router)
+    add_pages(app)
     _add_error_handlers(app)
     # Innermost: admission refuses before a body is buffered here, and CORS headers
     # reach a browser on the 422 too. BodyLimit, outside, bounds what is buffered.

@@ -16,6 +16,7 @@ GRANTS: dict[Scope, frozenset[Scope]] = {
     Scope.admin: frozenset(Scope),
     Scope.read: frozenset({Scope.read}),
     Scope.ingest: frozenset({Scope.ingest}),
+    Scope.assessor: frozenset({Scope.assessor, Scope.read}),
 }
 
 

@@ -12,10 +12,15 @@ HEADERS = [
 # load Swagger UI's script and styles, so they keep their own defaults.
 API_POLICY = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
 DOCS_PATHS = ("/docs", "/redoc")
+# The /ui/ pages load their stylesheet and show charts as data: images, nothing else.
+UI_POLICY = (b"content-security-policy", b"default-src 'none'; style-src 'self'; "
+             b"img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
+             b"base-uri 'none'")
 
 
 class SecurityHeaders:
-    """Adds nosniff, DENY framing, no referrer, no caching, and a strict CSP off the docs."""
+    """Adds nosniff, DENY framing, no referrer, no caching, and a strict CSP off the docs;
+    a response that brings its own CSP keeps it."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -25,11 +30,15 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = HEADERS if scope["path"].startswith(DOCS_PATHS) else [*HEADERS, API_POLICY]
+        path = scope["path"]
+        policy = UI_POLICY if path.startswith("/ui/") else API_POLICY
+        extra = HEADERS if path.startswith(DOCS_PATHS) else [*HEADERS, policy]
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *extra]
+                headers = list(message.get("headers", []))
+                own = any(name.lower() == policy[0] for name, _ in headers)
+                message["headers"] = [*headers, *(h for h in extra if not (own and h is policy))]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

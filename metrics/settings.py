@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     rate_limit_burst: float = Field(default=2000.0, ge=1)
     cors_origins: list[str] = []  # e.g. ["https://app.example.com"] for a feedback widget
     key_refresh_s: float = 5.0
+    ui_session_hours: float = Field(default=8.0, gt=0)  # a /ui/ sign-in lasts this long
     user_hash_salt: SecretStr | None = None
     store_content: bool = False
 

@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 
 import metrics.store.freshness  # noqa: F401  (ingest touches and evaluated windows)
 import metrics.store.rollups  # noqa: F401  (registers the daily rollup tables too)
+import metrics.store.sessions  # noqa: F401  (browser sessions of the /ui/ pages)
 import metrics.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 import metrics.value.tables  # noqa: F401  (KPIs, scores, assessments, incidents, reports)
 

@@ -41,11 +41,13 @@ class Grader(StrEnum):
 
 
 class Scope(StrEnum):
-    """What an API key may do. Admin may do everything."""
+    """What an API key may do. Admin may do everything; assessor reads and enters
+    assessments."""
 
     ingest = "ingest"
     read = "read"
     admin = "admin"
+    assessor = "assessor"
 
 
 # --- inference records -------------------------------------------------------------------

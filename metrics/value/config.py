@@ -5,7 +5,7 @@ validated with pydantic. A required key left without a value fails loudly, namin
 """
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -15,9 +15,9 @@ from metrics.value.kinds import CURRENCY, DIMENSIONS, Direction, kpi_kind
 
 DEFAULT_CONFIG = Path(__file__).parent / "default.yaml"
 KPI_NAME = r"^[a-z][a-z0-9_]*$"
-AssessmentName = Literal[
-    "social_evaluation", "strategic_fit", "industry_influence", "employee_experience"
-]
+# An assessment's name: any dimension a product owner scores by hand (strategic_fit,
+# technical_leadership, ...). Which names a deployment takes is its config's to say.
+AssessmentName = Annotated[str, Field(pattern=KPI_NAME, max_length=100)]
 
 
 class Strict(BaseModel):
@@ -114,6 +114,8 @@ class ValueConfig(Strict):
     slo: Slo = Slo()
     risk: Risk = Risk()
     use_cases: list[str] = []  # the use cases the model is meant to cover
+    # Qualitative inputs entered each month beside those assessment KPIs score.
+    assessments: list[AssessmentName] = []
     dimensions: dict[str, float] = Field(default_factory=lambda: dict.fromkeys(DIMENSIONS, 1.0))
     kpis: list[Kpi] = Field(min_length=1)
 
@@ -129,6 +131,13 @@ class ValueConfig(Strict):
                                  f"dimensions: {', '.join(self.dimensions)}")
         formula_order(self.kpis)  # raises on unknown names and cycles
         return self
+
+    def assessment_names(self) -> list[str]:
+        """The assessments the config declares (its `assessments` and those its assessment
+        KPIs score), sorted; empty when it declares none, and then any well-formed name
+        is taken."""
+        scored = {str(kpi.assessment) for kpi in self.kpis if kpi.assessment}
+        return sorted(scored | set(self.assessments))
 
     def unit_of(self, kpi: Kpi) -> str:
         """The KPI's unit, with `currency` replaced by the currency code."""

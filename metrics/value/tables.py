@@ -67,7 +67,7 @@ class AssessmentBase(SQLModel):
 
 
 class AssessmentCreate(AssessmentBase):
-    """An assessment as an admin posts it."""
+    """An assessment as an assessor or admin posts it."""
 
     @field_validator("period")
     @classmethod
@@ -84,6 +84,14 @@ class Assessment(AssessmentBase, table=True):
     name: str = Field(max_length=100)
     actor: str = Field(max_length=200)
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class AssessmentPublic(AssessmentBase):
+    """A stored assessment as GET /api/v1/assessments returns it: who entered it, when."""
+
+    id: int
+    actor: str
+    created_at: datetime
 
 
 class Incident(SQLModel, table=True):

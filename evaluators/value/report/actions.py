@@ -91,7 +91,7 @@ def missing_assessments(report: Report, config: ValueConfig) -> list[Action]:
     return [
         Action(rule=f"no {name} assessment", action=(
             f"Enter the {name.replace('_', ' ')} assessment for {report.month} "
-            "(POST /api/v1/assessments, an admin key)."))
+            "(/ui/assessments or POST /api/v1/assessments, an assessor key)."))
         for name in wanted
     ]
 

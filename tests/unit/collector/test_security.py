@@ -24,13 +24,15 @@ ACCESS: dict[tuple[str, str], Scope | None] = {
     ("GET", "/api/v1/evaluations"): Scope.read,
     ("GET", "/api/v1/kpis"): Scope.read,
     ("GET", "/api/v1/reports/{month}"): Scope.read,
-    ("POST", "/api/v1/assessments"): Scope.admin,
+    ("POST", "/api/v1/assessments"): Scope.assessor,
+    ("GET", "/api/v1/assessments"): Scope.read,
     ("POST", "/api/v1/alertmanager"): Scope.ingest,
     ("GET", "/healthz"): None,
     ("GET", "/readyz"): None,
     ("GET", "/metrics"): None,
 }
-WRONG = {Scope.ingest: Scope.read, Scope.read: Scope.ingest, Scope.admin: Scope.read}
+WRONG = {Scope.ingest: Scope.read, Scope.read: Scope.ingest, Scope.admin: Scope.read,
+         Scope.assessor: Scope.read}
 
 
 def app_routes(client: TestClient) -> set[tuple[str, str]]:

@@ -101,14 +101,16 @@ def test_an_admin_enters_assessments_that_are_audited_and_scored(
     assert card.value("strategic_fit") == 85.0  # the latest entry counts
 
 
-def test_assessments_need_an_admin_key_and_valid_fields(client: TestClient, auth: Auth) -> None:
+def test_assessments_need_an_assessor_key_and_valid_fields(
+    client: TestClient, auth: Auth
+) -> None:
     entry = {"period": "2026-03", "name": "strategic_fit", "score": 70}
     for scope in (Scope.read, Scope.ingest):
         answer = client.post("/api/v1/assessments", json=entry, headers=auth[scope])
         assert answer.status_code == 403
     too_high = client.post("/api/v1/assessments", json={**entry, "score": 101},
                            headers=auth[Scope.admin])
-    unknown = client.post("/api/v1/assessments", json={**entry, "name": "vibes"},
+    unknown = client.post("/api/v1/assessments", json={**entry, "name": "Good vibes!"},
                           headers=auth[Scope.admin])
     bad_month = client.post("/api/v1/assessments", json={**entry, "period": "2026-13"},
                             headers=auth[Scope.admin])
