@@ -93,7 +93,7 @@ def _effect_lines(kpi: str, split: Decomposition) -> list[str]:
     for e in split.groups[:MAX_GROUPS]:
         if not (e.mix or e.rate_effect):
             continue
-        rate = (f"its {kpi.replace('_', ' ')} went {_plain(e.previous_rate, unit)} → "
+        rate = (f"its {split.measure.split(' by ')[0]} went {_plain(e.previous_rate, unit)} → "
                 f"{_plain(e.rate, unit)}" if e.previous_rate is not None and e.rate is not None
                 else "new this month" if e.previous_rate is None else "gone this month")
         lines.append(
@@ -136,14 +136,22 @@ def value_lines(line: KpiLine, kind: str, report: Report) -> list[str]:
     money = report.currency.lower()
     parts = ", ".join(f"{c.name} {signed(c.change, money)}" for c in by_app.items if c.change)
     total = sum(c.change for c in by_app.items)
-    lines = [f"{line.kpi} moved with value created by app: {parts} "
-             f"(together {signed(total, money)})"] if parts else []
+    lead = {
+        "value_created": "value created by app",
+        "hours_saved": "the hours are the value of task outcomes; value created by app",
+        "roi": "the return rose or fell with value created by app",
+        "payback_months": "the initial investment is paid back from monthly net value; "
+                          "value created by app",
+        "cost_per_outcome": "outcomes counted rose or fell with value created by app",
+    }[kind]
+    lines = [f"{line.kpi}: {lead}: {parts} (together {signed(total, money)})"] if parts else []
     if kind == "roi":
         spend = next((b for b in report.breakdowns if b.measure == "llm_spend"
                       and b.by == "model"), None)
-        if spend is not None:
+        if spend is not None and any(abs(c.change) >= 0.005 for c in spend.items):
             lines.append(f"{line.kpi} also moved with LLM spend by model: " + ", ".join(
-                f"{c.name} {signed(c.change, money)}" for c in spend.items if c.change))
+                f"{c.name} {signed(c.change, money)}" for c in spend.items
+                if abs(c.change) >= 0.005))
     return lines
 
 
@@ -156,12 +164,19 @@ def kpi_causes(line: KpiLine, kind: str, split: Split | None, days: DailyRows,
     evidence: list[Evidence] = []
     if split is not None:
         groups = _movers(decomposition) if decomposition else None
-        evidence += drift_evidence(drift, split.signals, groups or None)
+        if groups and split.rows == "accuracy":  # grouped by app and task: drift is per app
+            groups = {group.split("/")[0] for group in groups}
+        # No group moved the way the KPI did: drift elsewhere is no cause of it.
+        found = [] if decomposition and not groups else drift_evidence(
+            drift, split.signals, groups or None)
+        found.sort(key=lambda e: [s in e.text for s in split.signals].index(True))
+        evidence += found
         evidence += incident_evidence(report.alerts, split.alert_words)
     if kind in ("error_rate", "slo_attainment"):
         evidence += spike_evidence(report.error_spikes)
     if kind in ("accuracy", "csat", "calls", "use_case_coverage", "value_created"):
-        evidence += use_case_evidence(report.emerging_use_cases, first_days)
+        evidence += use_case_evidence(
+            [u for u in report.emerging_use_cases if u.status == "new"], first_days)
     if kind == "cost_per_call":
         evidence += share_evidence(decomposition, "calls", month)
     lines = _effect_lines(line.kpi, decomposition) if decomposition and decomposition.change \

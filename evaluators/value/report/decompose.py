@@ -6,8 +6,9 @@ With shares w and rates r per group, last month (0) and this month (1), the rate
 R = Σ w·r and its change splits exactly into
     mix  = Σ (w1 − w0)·(r0 − R0)   shares moving towards groups above or below the mean
     rate = Σ w1·(r1 − r0)          rates moving within groups, at this month's shares
-A group new this month has no r0: its r0 is taken as R0, so it adds no rate effect and
-its mix effect is its distance from last month's mean; a group gone has no rate effect.
+A group new this month has no r0: its r0 is taken as its r1, so it adds no rate effect and
+its mix effect is its share times its distance from last month's mean; a group gone has
+no rate effect. The two effects add up to the change whatever r0 a new group is given.
 """
 
 from collections import defaultdict
@@ -50,7 +51,7 @@ def decompose(measure: str, unit: str, previous: Totals, current: Totals) -> Dec
         w1 = current.get(name, (0.0, 0.0))[0] / weight_now
         r0 = previous[name][1] / previous[name][0] if name in previous else None
         r1 = current[name][1] / current[name][0] if name in current else None
-        base = before if r0 is None else r0
+        base = (r1 if r1 is not None else before) if r0 is None else r0
         effects.append(Effect(
             group=name, previous_share=w0, share=w1, previous_rate=r0, rate=r1,
             mix=(w1 - w0) * (base - before),
