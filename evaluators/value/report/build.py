@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 from evaluators.value.measures import PeriodCache
 from evaluators.value.report.actions import recommended_actions
 from evaluators.value.report.breakdown import breakdowns
+from evaluators.value.report.causes import all_causes
 from evaluators.value.report.document import (
     Assessment,
     Dimension,
@@ -18,11 +19,14 @@ from evaluators.value.report.document import (
     Summary,
 )
 from evaluators.value.report.emerging import emerging_use_cases
+from evaluators.value.report.evidence import drift_windows
 from evaluators.value.report.expectations import expectations
 from evaluators.value.report.incidents import alert_lines, error_spikes
 from evaluators.value.report.quality import accuracy_lines, drift_lines
+from evaluators.value.report.waterfall import value_waterfall
 from evaluators.value.scorecard import month_scorecard
 from metrics.value.config import ValueConfig
+from metrics.value.kinds import VOLUME_KINDS
 from metrics.value.periods import Month
 from metrics.value.scorecard import KpiResult, Scorecard
 from metrics.value.store import latest_assessments
@@ -60,16 +64,21 @@ def gather_report(connection: Connection, config: ValueConfig, month: Month, *,
     days = cache.daily_rows(connection, month.start, card.through)
     before = [cache.daily_rows(connection, m.start, m.end) for m in
               (month.shifted(-1), month.shifted(-2), month.shifted(-3))]
-    lines = [_line(kpi, previous) for kpi in card.kpis]
+    share = None if card.final else _share(card)
+    volume = {kpi.name for kpi in config.kpis if kpi.kind in VOLUME_KINDS}
+    lines = [_line(kpi, previous, list(cards.values()), share if kpi.kpi in volume else None)
+             for kpi in card.kpis]
     found = breakdowns(connection, config, month, days, before[0])
-    over, under = expectations(lines, config, found)
+    over, under = expectations(lines)
     report = Report(
         month=str(month), final=card.final, through=card.through, generated_at=now,
         currency=config.currency,
         has_data=card.has_data(),
         revision=card.revision, revision_reason=card.revision_reason,
+        status="revised" if card.revision > 1 else "final" if card.final else "draft",
+        trend_months=[str(shown) for shown in cards],
         coverage=card.coverage,
-        prorated_share=None if card.final else _share(card),
+        prorated_share=share,
         summary=_summary(card, previous, lines,
                          sum(row["unpriced_calls"] for row in days.usage)),
         dimensions=[
@@ -89,6 +98,10 @@ def gather_report(connection: Connection, config: ValueConfig, month: Month, *,
         ],
         actions=[],
     )
+    report.causes = all_causes(report, config, days, before[0], drift_windows(connection, month),
+                               month)
+    report.waterfall = value_waterfall(connection, config, days, card.value("value_created"),
+                                       month.start, card.through, 1.0 if share is None else share)
     report.actions = recommended_actions(report, config)
     return report, card, changed
 
@@ -104,12 +117,17 @@ def _starts_late(card: Scorecard) -> bool:
         coverage.first_day > card.month.start)
 
 
-def _line(kpi: KpiResult, previous: Scorecard) -> KpiLine:
+def _line(kpi: KpiResult, previous: Scorecard, cards: list[Scorecard],
+          share: float | None) -> KpiLine:
+    """The KPI with last month, its twelve-month trend, and (for a volume KPI of an open
+    month) the prorated target it is scored against."""
     before = previous.kpi(kpi.kpi)
     return KpiLine(
         **kpi.model_dump(),
         previous=None if before is None else before.value,
         previous_score=None if before is None else before.score,
+        scored_target=kpi.target * share if share is not None else kpi.target,
+        trend=[card.value(kpi.kpi) for card in cards],
     )
 
 

@@ -1,41 +1,74 @@
-"""The report's charts as PNG, drawn with matplotlib's Agg canvas (no display, no pyplot
-state shared between threads)."""
+"""The report's charts, drawn with matplotlib's Agg canvas (no display, no pyplot state
+shared between threads): SVG for the HTML page, PNG for the PDF."""
 
 import io
+from dataclasses import dataclass
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from evaluators.value.report.document import LongTerm, Report
-from evaluators.value.report.layout import Block, Chart
+from evaluators.value.report.blocks import Block, Chart
+from evaluators.value.report.document import KpiLine, LongTerm, Report, Waterfall
 
 DPI = 100
-SCORE_COLOUR, PREVIOUS_COLOUR, COST_COLOUR = "#2b6cb0", "#a0aec0", "#c05621"
+SCORE_COLOUR, TARGET_COLOUR, COST_COLOUR = "#2b6cb0", "#2f855a", "#c05621"
+COLUMNS = 3
 
 
-def _png(figure: Figure) -> bytes:
+@dataclass(frozen=True)
+class Drawn:
+    """One chart in both forms."""
+
+    png: bytes
+    svg: bytes
+
+
+def _drawn(figure: Figure) -> Drawn:
     FigureCanvasAgg(figure)
     figure.tight_layout()
-    out = io.BytesIO()
-    figure.savefig(out, format="png", dpi=DPI)
-    return out.getvalue()
+    png, svg = io.BytesIO(), io.BytesIO()
+    figure.savefig(png, format="png", dpi=DPI)
+    figure.savefig(svg, format="svg")
+    return Drawn(png.getvalue(), svg.getvalue())
 
 
-def score_chart(bars: list[tuple[str, float | None]]) -> bytes:
-    """Horizontal bars of 0-100 scores, target (100) marked."""
-    figure = Figure(figsize=(5.5, 0.35 * len(bars) + 0.8))
+def kpi_trends(lines: list[KpiLine], months: list[str]) -> Drawn:
+    """One small line chart per KPI: its value each month, its target as a dashed line."""
+    rows = -(-len(lines) // COLUMNS)
+    figure = Figure(figsize=(7.5, 1.9 * rows))
+    labels = [month[2:] for month in months]
+    for index, line in enumerate(lines):
+        axes = figure.add_subplot(rows, COLUMNS, index + 1)
+        points = [(i, v) for i, v in enumerate(line.trend) if v is not None]
+        if points:
+            axes.plot([i for i, _ in points], [v for _, v in points], color=SCORE_COLOUR,
+                      marker="o", markersize=3)
+        axes.axhline(line.target, color=TARGET_COLOUR, linewidth=1, linestyle="--")
+        axes.set_title(f"{line.kpi} ({line.unit})", fontsize=8)
+        axes.set_xticks(range(len(labels))[::3], labels[::3], fontsize=6)
+        axes.tick_params(axis="y", labelsize=6)
+    return _drawn(figure)
+
+
+def waterfall_chart(waterfall: Waterfall) -> Drawn:
+    """Value created as a bar, each cost stepping down from it, the net at the end."""
+    figure = Figure(figsize=(6.5, 2.8))
     axes = figure.add_subplot()
-    labels = [label for label, _ in bars][::-1]
-    values = [score or 0.0 for _, score in bars][::-1]
-    axes.barh(labels, values, color=SCORE_COLOUR, height=0.6)
-    axes.axvline(100, color="#2f855a", linewidth=1, linestyle="--")
-    axes.set_xlim(0, 105)
-    axes.set_xlabel("score (100 = target met)")
-    axes.tick_params(labelsize=8)
-    return _png(figure)
+    labels = ["value created", *(step.label for step in waterfall.steps), "net"]
+    level = waterfall.value_created
+    axes.bar(0, level, color=SCORE_COLOUR)
+    for index, step in enumerate(waterfall.steps, start=1):
+        axes.bar(index, step.amount, bottom=level, color=COST_COLOUR)
+        level += step.amount
+    axes.bar(len(labels) - 1, waterfall.net,
+             color=TARGET_COLOUR if waterfall.net >= 0 else COST_COLOUR)
+    axes.axhline(0, color="black", linewidth=0.6)
+    axes.set_xticks(range(len(labels)), labels, fontsize=7)
+    axes.tick_params(axis="y", labelsize=7)
+    return _drawn(figure)
 
 
-def trend_chart(long_term: LongTerm) -> bytes:
+def trend_chart(long_term: LongTerm) -> Drawn:
     """Value created and cost per month as bars, the value score as a line."""
     figure = Figure(figsize=(6.5, 2.6))
     axes = figure.add_subplot()
@@ -52,15 +85,20 @@ def trend_chart(long_term: LongTerm) -> bytes:
                marker="o", label="value score")
     score.set_ylim(0, 105)
     score.set_ylabel("value score", fontsize=8)
-    return _png(figure)
+    return _drawn(figure)
 
 
-def report_charts(report: Report, blocks: list[Block]) -> dict[str, bytes]:
+def report_charts(report: Report, blocks: list[Block]) -> dict[str, Drawn]:
     """Every chart the report's layout (`blocks`) asks for, by key."""
-    charts: dict[str, bytes] = {}
+    dimensions = {f"dimension_{d.dimension}": d.kpis for d in report.dimensions}
+    charts: dict[str, Drawn] = {}
     for block in blocks:
-        if isinstance(block, Chart):
-            charts[block.key] = (
-                trend_chart(report.long_term) if block.key == "trend" else score_chart(block.bars)
-            )
+        if not isinstance(block, Chart):
+            continue
+        if block.key == "trend":
+            charts[block.key] = trend_chart(report.long_term)
+        elif block.key == "waterfall" and report.waterfall is not None:
+            charts[block.key] = waterfall_chart(report.waterfall)
+        elif dimensions.get(block.key):
+            charts[block.key] = kpi_trends(dimensions[block.key], report.trend_months)
     return charts

@@ -13,6 +13,8 @@ class KpiLine(KpiResult):
 
     previous: float | None = None
     previous_score: float | None = None
+    scored_target: float | None = None  # the target scored against (prorated while open)
+    trend: list[float | None] = []  # the value of each month of `Report.trend_months`
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -158,10 +160,82 @@ class EmergingUseCase(BaseModel):
 
 
 class Action(BaseModel):
-    """A recommended action and the rule that raised it."""
+    """A recommended action, the rule that raised it and the evidence it rests on."""
 
     rule: str
     action: str
+    evidence: str = ""
+
+
+class Effect(BaseModel):
+    """One group's part of a rate's change: through its share (mix) and its own rate."""
+
+    group: str
+    previous_share: float
+    share: float
+    previous_rate: float | None
+    rate: float | None
+    mix: float
+    rate_effect: float
+
+
+class Decomposition(BaseModel):
+    """A rate's change split into a mix effect (shares moved between groups) and a rate
+    effect (rates moved within groups); the two add up to the change."""
+
+    measure: str  # e.g. "cost per call by model"
+    unit: str
+    previous: float
+    current: float
+    mix: float
+    rate: float
+    groups: list[Effect]  # largest total effect first
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def change(self) -> float:
+        """Current − previous, equal to mix + rate."""
+        return self.current - self.previous
+
+
+class Evidence(BaseModel):
+    """Something valuewatch recorded that bears on a KPI's change, with when and how much."""
+
+    kind: str  # drift, incident, error_spike, share, use_case, accuracy_window
+    since: str  # the first day, YYYY-MM-DD
+    size: float  # windows drifted, calls, error rate, share change: see `text`
+    text: str
+
+
+class KpiCauses(BaseModel):
+    """Why one KPI moved or missed: its decomposition and the evidence behind it."""
+
+    kpi: str
+    decomposition: Decomposition | None
+    evidence: list[Evidence]
+    lines: list[str]  # the causes in words, specific to this KPI
+
+
+class WaterfallStep(BaseModel):
+    """One step from value created down to net value."""
+
+    label: str
+    amount: float  # negative for a cost
+    source: str  # measured, configured or computed
+    note: str = ""
+
+
+class Waterfall(BaseModel):
+    """Value created, minus each cost, down to the net."""
+
+    value_created: float
+    steps: list[WaterfallStep]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def net(self) -> float:
+        """Value created plus every (negative) step."""
+        return self.value_created + sum(step.amount for step in self.steps)
 
 
 class Assessment(BaseModel):
@@ -183,6 +257,10 @@ class Report(BaseModel):
     has_data: bool
     summary: Summary
     revision: int = 1  # 2 and up: a final month revised after late records
+    status: str = "draft"  # draft (month open), final, or revised
+    trend_months: list[str] = []  # the months of each KPI's trend, oldest first
+    causes: list[KpiCauses] = []
+    waterfall: Waterfall | None = None
     revision_reason: str = ""
     coverage: Coverage | None = None
     prorated_share: float | None = None  # month to date: volume targets × this share

@@ -1,9 +1,10 @@
-"""The report as one self-contained HTML page: inline CSS, charts as base64 PNG."""
+"""The report as one self-contained HTML page: inline CSS, charts as base64 SVG."""
 
 import base64
 from html import escape
 
-from evaluators.value.report.layout import Block, Bullets, Heading, Table, Text
+from evaluators.value.report.blocks import Block, Bullets, Heading, Table, Text
+from evaluators.value.report.charts import Drawn
 
 STYLE = """
 body { font-family: -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; max-width: 60rem;
@@ -17,7 +18,7 @@ figure { margin: .8rem 0; } figcaption { font-size: .8rem; color: #4a5568; }
 """
 
 
-def _block(block: Block, charts: dict[str, bytes]) -> str:
+def _block(block: Block, charts: dict[str, Drawn]) -> str:
     if isinstance(block, Heading):
         return f"<h{block.level}>{escape(block.text)}</h{block.level}>"
     if isinstance(block, Text):
@@ -33,12 +34,12 @@ def _block(block: Block, charts: dict[str, bytes]) -> str:
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     if block.key not in charts:
         return ""
-    data = base64.b64encode(charts[block.key]).decode()
-    return (f'<figure><img alt="{escape(block.caption)}" src="data:image/png;base64,{data}">'
+    data = base64.b64encode(charts[block.key].svg).decode()
+    return (f'<figure><img alt="{escape(block.caption)}" src="data:image/svg+xml;base64,{data}">'
             f"<figcaption>{escape(block.caption)}</figcaption></figure>")
 
 
-def html(blocks: list[Block], charts: dict[str, bytes], title: str) -> str:
+def html(blocks: list[Block], charts: dict[str, Drawn], title: str) -> str:
     """One HTML page for `blocks`, with `charts` inlined; it loads nothing from elsewhere."""
     body = "\n".join(_block(block, charts) for block in blocks)
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

@@ -1,10 +1,10 @@
 """The report laid out once as blocks (headings, text, tables, charts, lists), so that the
 Markdown, HTML and PDF writers only say how each kind of block looks."""
 
-from dataclasses import dataclass, field
-
-from evaluators.value.report.document import KpiLine, Report
+from evaluators.value.report.blocks import Block, Bullets, Chart, Heading, Table, Text
+from evaluators.value.report.document import Report
 from evaluators.value.report.numbers import formatted, signed
+from evaluators.value.report.sections import causes_blocks, dimension_blocks, waterfall_blocks
 
 NO_DATA = (
     "No data was recorded for {month}: no calls, feedback, graded samples or outcomes "
@@ -12,63 +12,36 @@ NO_DATA = (
 )
 
 
-@dataclass(frozen=True)
-class Heading:
-    """A section title; level 1 is the report's title."""
-
-    text: str
-    level: int = 2
-
-
-@dataclass(frozen=True)
-class Text:
-    """A paragraph."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table of text cells."""
-
-    header: tuple[str, ...]
-    rows: list[tuple[str, ...]]
-
-
-@dataclass(frozen=True)
-class Bullets:
-    """A list."""
-
-    items: list[str]
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A chart drawn by charts.py under `key`; `bars` (label, 0-100) for text formats."""
-
-    key: str
-    caption: str
-    bars: list[tuple[str, float | None]] = field(default_factory=list)
-
-
-Block = Heading | Text | Table | Bullets | Chart
-
-
 def report_blocks(report: Report) -> list[Block]:
     """Every block of the report, in reading order."""
     state = "the month is closed" if report.final else (
         f"month to date, through {report.through:%Y-%m-%d %H:%M} UTC")
     blocks: list[Block] = [
-        Heading(f"Value report {report.month}", 1),
+        Heading(f"Value report {report.month}: {_status(report)}", 1),
         Text(f"{state.capitalize()}. Generated {report.generated_at:%Y-%m-%d %H:%M} UTC. "
              f"Money in {report.currency}."),
         *_standing(report),
     ]
     if not report.has_data:
         return [*blocks, Text(NO_DATA.format(month=report.month)), *_actions(report)]
-    return [*blocks, *_summary(report), *_long_term(report), *_dimensions(report),
-            *_expectations(report), *_quality(report), *_incidents(report),
+    return [*blocks, *_summary(report), *_long_term(report), *dimension_blocks(report),
+            *waterfall_blocks(report), *causes_blocks(report), *_expectations(report),
+            *_quality(report), *_incidents(report),
             *_emerging(report), *_assessments(report), *_actions(report)]
+
+
+def _status(report: Report) -> str:
+    """Draft, final or revised, and whether the month is partial, for the title."""
+    if report.status == "revised":
+        status = f"revised (revision {report.revision})"
+    elif report.status == "final":
+        status = "final"
+    else:
+        status = f"draft, month to date ({(report.prorated_share or 0.0):.0%} elapsed)"
+    coverage = report.coverage
+    if coverage is not None and coverage.partial and coverage.first_day is not None:
+        status += f", partial month ({coverage.data_days} of {coverage.elapsed_days} days)"
+    return status
 
 
 def _standing(report: Report) -> list[Block]:
@@ -122,30 +95,10 @@ def _long_term(report: Report) -> list[Block]:
              f"{formatted(lt.cumulative_value, money)}, cost {formatted(lt.cumulative_cost, money)}"
              f", cumulative ROI {formatted(lt.cumulative_roi, 'ratio')}; {trend}."),
         Chart("trend", "Value score, value created and cost by month",
-              [(point.month, point.value_score) for point in lt.months]),
+              [f"{point.month}  score {_score(point.value_score)}, value "
+               f"{formatted(point.value_created, money)}, cost {formatted(point.total_cost, money)}"
+               for point in lt.months]),
     ]
-
-
-def _kpi_row(line: KpiLine) -> tuple[str, ...]:
-    return (line.kpi, formatted(line.value, line.unit), formatted(line.target, line.unit),
-            _score(line.score), signed(line.change, line.unit))
-
-
-def _dimensions(report: Report) -> list[Block]:
-    blocks: list[Block] = [Heading("Dimensions")]
-    for dimension in report.dimensions:
-        if not dimension.kpis:
-            continue
-        name = dimension.dimension.replace("_", " ")
-        blocks += [
-            Heading(f"{name.capitalize()}: {_score(dimension.score)}", 3),
-            Text(f"Weight {dimension.weight:g}; last month {_score(dimension.previous_score)}."),
-            Chart(f"dimension_{dimension.dimension}", f"KPI scores in {name}",
-                  [(line.kpi, line.score) for line in dimension.kpis]),
-            Table(("KPI", "value", "target", "score", "since last month"),
-                  [_kpi_row(line) for line in dimension.kpis]),
-        ]
-    return blocks
 
 
 def _expectations(report: Report) -> list[Block]:
@@ -217,5 +170,6 @@ def _assessments(report: Report) -> list[Block]:
 def _actions(report: Report) -> list[Block]:
     return [
         Heading("Recommended actions"),
-        Bullets([f"{a.action} (rule: {a.rule})" for a in report.actions] or ["none"]),
+        Bullets([f"{a.action} (rule: {a.rule}; evidence: {a.evidence})" if a.evidence else
+                 f"{a.action} (rule: {a.rule})" for a in report.actions] or ["none"]),
     ]

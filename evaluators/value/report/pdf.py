@@ -23,9 +23,11 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as PdfTable
 
-from evaluators.value.report.layout import Block, Bullets, Heading, Table, Text
+from evaluators.value.report.blocks import Block, Bullets, Heading, Table, Text
+from evaluators.value.report.charts import Drawn
 
-ASCII = str.maketrans({"−": "-", "→": "->", "≥": ">=", "≤": "<=", "Σ": "sum ", "…": "..."})
+ASCII = str.maketrans({"−": "-", "→": "->", "×": "x", "≥": ">=", "≤": "<=", "Σ": "sum ", "…": "...",
+                        **dict(zip("▁▂▃▄▅▆▇█", "_.-~=+*#", strict=True))})
 STYLES = getSampleStyleSheet()
 CELL = STYLES["BodyText"].clone("cell", fontSize=7.5, leading=9)
 WIDTH = A4[0] - 4 * cm
@@ -40,7 +42,7 @@ def _text(text: str) -> str:
     return escape(text.translate(ASCII))
 
 
-def _flowables(block: Block, charts: dict[str, bytes]) -> list[Flowable]:
+def _flowables(block: Block, charts: dict[str, Drawn]) -> list[Flowable]:
     if isinstance(block, Heading):
         return [Paragraph(_text(block.text), STYLES[f"Heading{block.level}"])]
     if isinstance(block, Text):
@@ -57,13 +59,13 @@ def _flowables(block: Block, charts: dict[str, bytes]) -> list[Flowable]:
         return [table, Spacer(1, 0.3 * cm)]
     if block.key not in charts:
         return []
-    image = Image(io.BytesIO(charts[block.key]))
+    image = Image(io.BytesIO(charts[block.key].png))
     scale = min(1.0, WIDTH / image.drawWidth) * 0.75
     image.drawWidth, image.drawHeight = image.drawWidth * scale, image.drawHeight * scale
     return [image]
 
 
-def pdf(blocks: list[Block], charts: dict[str, bytes], title: str) -> bytes:
+def pdf(blocks: list[Block], charts: dict[str, Drawn], title: str) -> bytes:
     """A PDF of `blocks` with `charts`, on A4."""
     out = io.BytesIO()
     document = SimpleDocTemplate(out, pagesize=A4, title=title, author="valuewatch",

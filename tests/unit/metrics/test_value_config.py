@@ -27,7 +27,8 @@ kpis:
 """
 
 
-@pytest.mark.parametrize("path", [DEFAULT_CONFIG, ROOT / "examples" / "value.yaml"])
+@pytest.mark.parametrize("path", [DEFAULT_CONFIG, ROOT / "examples" / "value.yaml",
+                                  ROOT / "examples" / "value-weighted.yaml"])
 def test_the_shipped_configs_load_and_name_the_kpis_dashboards_use(path: Path) -> None:
     config = load_value_config(path)
     assert {kpi.name for kpi in config.kpis} >= DASHBOARD_KPIS

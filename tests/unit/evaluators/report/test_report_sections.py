@@ -85,8 +85,8 @@ def test_the_change_in_value_is_broken_down_by_app_and_use_case(
     # Support resolved 600 tickets in March against 200: 400 × 12 min × 40 EUR/h = 3,200.
     assert by[("value_created", "app")]["support"].change == 3200.0
     assert set(by[("llm_spend", "model")]) == {"gpt-4o", "gpt-4o-mini"}
-    roi = next(item for item in report.over_expectation if item.kpi == "roi")
-    assert "value created by app: support (+3,200.00 EUR)" in roi.reason
+    roi = next(item for item in report.causes if item.kpi == "roi")
+    assert "value created by app: support +3,200.00 EUR, sales +500.00 EUR" in roi.lines[0]
 
 
 def test_quality_incidents_and_emerging_use_cases_are_reported(

@@ -72,9 +72,9 @@ def test_the_html_is_self_contained(store: Store, tmp_path: Path) -> None:
     page = rendered(store, tmp_path, formats=("html",))["html"].decode()
 
     assert page.startswith("<!DOCTYPE html>")
-    assert "data:image/png;base64," in page
+    assert "data:image/svg+xml;base64," in page
     assert set(re.findall(r'(?:src|href)="([a-z]+):', page)) == {"data"}
-    outside_images = re.sub(r'"data:image/png;base64,[A-Za-z0-9+/=]+"', "", page)
+    outside_images = re.sub(r'"data:image/svg\+xml;base64,[A-Za-z0-9+/=]+"', "", page)
     assert re.findall(r"(?:https?:)?//[\w.-]+|@import|url\(", outside_images) == []
 
 
@@ -106,7 +106,7 @@ def test_the_markdown_shows_each_dimension_against_target(store: Store, tmp_path
     assert "| roi | 171.8% | 100.0% | 100/100 |" in page
     assert "| error_rate | 2.0% | 1.0% | 0/100 |" in page
     assert "### Financial:" in page and "### Quality: 50/100" in page
-    assert "KPI scores in quality:" in page
+    assert "Twelve-month trend of each KPI in quality (target dashed):" in page
 
 
 def test_the_report_job_stores_drafts_and_writes_files_when_the_month_closes(
