@@ -27,7 +27,7 @@ TABLES = (
     "resource_sample", "evaluation_result", "evaluator_run", "rollup_day", "daily_usage",
     "daily_feedback", "daily_accuracy", "daily_outcome", "daily_resource", "audit_log",
     "kpi_value", "value_score", "assessment", "incident", "value_report", "ingest_touch",
-    "window_evaluation", "daily_users", "daily_feedback_label", "value_month",
+    "window_evaluation", "daily_users", "daily_feedback_label", "value_month", "report_delivery",
 )
 
 
