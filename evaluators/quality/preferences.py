@@ -86,9 +86,16 @@ def dpo_pairs(connection: Connection, since: datetime) -> Iterator[dict[str, str
     for answers in by_prompt.values():
         good = [answer for answer in answers if answer[2] > 0.5]
         bad = [answer for answer in answers if answer[2] < 0.5]
-        for chosen, rejected in list(product(good, bad))[:MAX_PAIRS_PER_PROMPT]:
-            if chosen[1] != rejected[1]:
-                yield {"prompt": chosen[0], "chosen": chosen[1], "rejected": rejected[1]}
+        # Each distinct pair of answers once: the same two texts again teach nothing new.
+        seen: set[tuple[str, str]] = set()
+        for chosen, rejected in product(good, bad):
+            texts = (chosen[1], rejected[1])
+            if chosen[1] == rejected[1] or texts in seen:
+                continue
+            seen.add(texts)
+            yield {"prompt": chosen[0], "chosen": chosen[1], "rejected": rejected[1]}
+            if len(seen) == MAX_PAIRS_PER_PROMPT:
+                break
 
 
 def kto_rows(connection: Connection, since: datetime) -> Iterator[dict[str, Any]]:
