@@ -1,7 +1,7 @@
 """report delivery: each closed month's final report, sent once by e-mail and webhook
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-10 10:00:00
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 import metrics.types
 
-revision = '0009'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
