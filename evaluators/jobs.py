@@ -14,6 +14,7 @@ from evaluators.quality.feedback import evaluate_feedback
 from evaluators.upkeep.retention import delete_rolled_up
 from evaluators.upkeep.rollup import RAW_SOURCES, earliest_raw_record, roll_up_day
 from evaluators.value.job import evaluate_kpis
+from evaluators.value.report.delivery import deliver_reports, delivery_targets
 from evaluators.value.report.job import evaluate_report
 from evaluators.windows import Window
 from metrics.settings import Settings
@@ -106,7 +107,13 @@ def build_jobs(settings: Settings) -> tuple[Job, ...]:
             evaluate=partial(evaluate_kpis, config=value)),
         Job(name="report", interval=timedelta(seconds=s.report_interval_s), step=DAY,
             length=DAY, lateness=lateness, catch_up=1,
-            evaluate=partial(evaluate_report, config=value, report_dir=s.report_dir)),
+            evaluate=partial(evaluate_report, config=value, report_dir=s.report_dir,
+                             channels=s.report_channels)),
+        # After the report job, so that a month that closed is sent in the same pass.
+        Job(name="delivery", interval=timedelta(seconds=s.delivery_interval_s),
+            step=timedelta(seconds=s.delivery_interval_s),
+            length=timedelta(seconds=s.delivery_interval_s), lateness=timedelta(0), catch_up=1,
+            evaluate_with_store=partial(deliver_reports, targets=delivery_targets(s))),
     )
 
 

@@ -94,6 +94,18 @@ class Settings(BaseSettings):
     kpi_interval_s: float = Field(default=3600.0, gt=0)
     report_interval_s: float = Field(default=86_400.0, gt=0)  # a draft daily, final at month end
     report_dir: Path = Path("reports")  # where closed months' reports are written
+    # Delivery of each closed month's final report, once per channel, retried every run.
+    public_base_url: str | None = None  # e.g. https://valuewatch.example.com: report links
+    delivery_interval_s: float = Field(default=300.0, gt=0)
+    delivery_timeout_s: float = Field(default=30.0, gt=0)
+    report_webhook_url: str | None = None  # POST {"text": summary and link}, Slack-compatible
+    smtp_host: str | None = None  # e-mail the HTML report with the PDF attached
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_from: str | None = None
+    smtp_to: list[str] = []  # JSON list: ["cfo@example.com", "ops@example.com"]
+    smtp_starttls: bool = True
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
 
     # SLOs and alerts: `valuewatch alerts build` and `valuewatch dashboards build`.
     slo_period_days: int = Field(default=30, ge=1)
@@ -115,6 +127,20 @@ class Settings(BaseSettings):
                 raise ValueError("VALUEWATCH_CORS_ORIGINS may not be * in production")
             if self.max_body_bytes > 64 * 1024 * 1024:
                 raise ValueError("VALUEWATCH_MAX_BODY_BYTES above 64 MiB is unsafe in production")
+        return self
+
+    @property
+    def report_channels(self) -> tuple[str, ...]:
+        """Where final reports are sent: "email", "webhook", both or neither."""
+        email = ("email",) if self.smtp_host else ()
+        return (*email, *(("webhook",) if self.report_webhook_url else ()))
+
+    @model_validator(mode="after")
+    def _email_has_sender_and_recipients(self) -> "Settings":
+        if self.smtp_host and (not self.smtp_from or not self.smtp_to):
+            raise ValueError("VALUEWATCH_SMTP_HOST needs VALUEWATCH_SMTP_FROM and _SMTP_TO")
+        if (self.smtp_username is None) != (self.smtp_password is None):
+            raise ValueError("set both VALUEWATCH_SMTP_USERNAME and _PASSWORD, or neither")
         return self
 
     @property

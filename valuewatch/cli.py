@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser(
         "evaluate", help="run the scheduled evaluators (drift, accuracy, feedback, rollup, "
-        "retention, kpis, report), serving their /metrics"
+        "retention, kpis, report, delivery), serving their /metrics"
     )
     evaluate.add_argument("--job", help="only this job (default: all)")
     evaluate.add_argument("--once", action="store_true", help="run the jobs now and exit")

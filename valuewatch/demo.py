@@ -2,8 +2,9 @@
 
 It starts the service, sends six weeks of traffic for two apps and three models (with
 feedback, graded samples and outcomes; half way a drift and a burst of errors), runs the
-evaluators, writes the dashboards, the alert rules and last month's value report, and
-says what to open.
+evaluators (the report job included, so last month's final report is in the API), serves
+their gauges on /metrics, writes the dashboards, the alert rules, last month's value
+report and the preference datasets, and says what to open.
 """
 
 import json
@@ -17,23 +18,25 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
 
 from alerts.pipeline import alert_files
+from collector.app import create_app
 from collector.keys import create_key
 from dashboards.build import dashboard_files
+from evaluators.exporter import EvaluationCollector
 from evaluators.jobs import build_jobs
+from evaluators.quality.preferences import export_preferences
 from evaluators.runner import run_job
-from evaluators.value.report.build import build_report
-from evaluators.value.report.render import render
 from metrics.settings import Settings
 from metrics.store.database import Store
 from metrics.store.tables import Scope
 from metrics.types import utc_now
-from metrics.value.config import load_value_config
 from metrics.value.periods import Month
+from metrics.value.store import stored_report
 from valuewatch.build_commands import write_files
 from valuewatch.demo_traffic import generate
-from valuewatch.serve import build_app
 
 DAY_S = 86_400.0
 DEMO_VALUE_CONFIG = Path(__file__).with_name("demo_value.yaml")
@@ -42,7 +45,8 @@ ASSESSMENTS = (
     ("social_evaluation", 72, "No complaints about tone; two about wrong refund policy."),
     ("employee_experience", 81, "Agents say the drafts save them the dull tickets."),
 )
-JOB_ORDER = ("rollup", "drift", "accuracy", "feedback", "kpis")
+JOB_ORDER = ("rollup", "drift", "accuracy", "feedback", "kpis", "report")
+PREFERENCE_FILES = {"dpo": "DPO pairs", "kto": "KTO rows"}
 
 
 def demo_settings(database_url: str, days: int) -> Settings:
@@ -65,7 +69,8 @@ def run_demo(out: Path, *, port: int, days: int = 42, wait: bool = True) -> int:
     store = Store.open(settings.database_url)
     store.migrate()
     key = create_key(store, name="demo", scope=Scope.admin, actor="demo")
-    server = uvicorn.Server(uvicorn.Config(build_app(settings), host="127.0.0.1", port=port,
+    app, results = demo_app(settings, store)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                            log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -76,14 +81,18 @@ def run_demo(out: Path, *, port: int, days: int = 42, wait: bool = True) -> int:
 
     send_traffic(base, key, days)
     evaluate(store, settings)
+    results.refresh()
     month = Month.parse(previous_month())
     files = write_outputs(out, settings, store, month)
+    counts = write_preferences(out, store, days)
     say(f"\ndone in {time.monotonic() - started:.0f} s. Open:")
     say(f"  API docs           {base}/docs")
     say(f"  Prometheus metrics {base}/metrics")
     say(f"  value report       {files['report']}")
     say(f"  dashboards         {out / 'dashboards'}  (import into Grafana)")
     say(f"  alert rules        {out / 'alerts'}")
+    for kind, label in PREFERENCE_FILES.items():
+        say(f"  {label:<18} {out / f'preferences-{kind}.jsonl'}  ({counts[kind]:,})")
     say(f"  an admin key       {key}")
     say(f"  the report by API  curl -H 'Authorization: Bearer {key}' "
         f"'{base}/api/v1/reports/{month}?format=md'")
@@ -97,6 +106,15 @@ def run_demo(out: Path, *, port: int, days: int = 42, wait: bool = True) -> int:
     server.should_exit = True
     thread.join(timeout=30)
     return 0
+
+
+def demo_app(settings: Settings, store: Store) -> tuple[FastAPI, EvaluationCollector]:
+    """The collector on `store`, its /metrics also carrying the evaluator and KPI gauges
+    (refreshed by the demo once it has evaluated), without a scheduler of its own."""
+    registry = CollectorRegistry()
+    results = EvaluationCollector(store, label_limit=settings.label_value_limit)
+    registry.register(results)
+    return create_app(settings, store, registry), results
 
 
 def send_traffic(base: str, key: str, days: int) -> None:
@@ -136,18 +154,30 @@ def evaluate(store: Store, settings: Settings) -> None:
 
 
 def write_outputs(out: Path, settings: Settings, store: Store, month: Month) -> dict[str, Path]:
-    """Dashboards, alert rules and last month's value report, into `out`."""
+    """Dashboards, alert rules and last month's value report (as the report job stored
+    it), into `out`."""
     write_files(dashboard_files(settings), out / "dashboards")
     write_files(alert_files(settings), out / "alerts")
-    config = load_value_config(settings.value_config)
-    with store.engine.begin() as connection:
-        report = build_report(connection, config, month, now=utc_now())
     written: dict[str, Path] = {}
-    for fmt, (_, content) in render(report, ("html", "md")).items():
-        path = out / f"value-report-{month}.{fmt}"
-        path.write_bytes(content)
-        written.setdefault("report", path)
+    with store.engine.connect() as connection:
+        for fmt in ("html", "md"):
+            stored = stored_report(connection, month, fmt)
+            if stored is None:
+                raise RuntimeError(f"the report job stored no {fmt} report for {month}")
+            path = out / f"value-report-{month}.{fmt}"
+            path.write_bytes(stored.content)
+            written.setdefault("report", path)
     return written
+
+
+def write_preferences(out: Path, store: Store, days: int) -> dict[str, int]:
+    """The DPO and KTO datasets of the feedback sent, as `valuewatch export preferences`
+    writes them; the records written, by format."""
+    since = utc_now() - timedelta(days=days + 1)
+    with store.engine.connect() as connection:
+        return {kind: export_preferences(connection, kind, since=since,
+                                         out=out / f"preferences-{kind}.jsonl")
+                for kind in PREFERENCE_FILES}
 
 
 def previous_month() -> str:

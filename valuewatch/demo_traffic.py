@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from valuewatch.demo_content import call_content
+
 HOUR = timedelta(hours=1)
 
 
@@ -59,6 +61,7 @@ class Traffic:
 def generate(days: int, end: datetime, seed: int = 7) -> Traffic:
     """`days` of traffic up to `end`; the second half drifts and has an error burst."""
     rng = np.random.default_rng(seed)
+    words = np.random.default_rng(seed + 1)  # apart, so the figures stay as they were
     start = (end - timedelta(days=days)).replace(hour=0, minute=0, second=0, microsecond=0)
     midpoint = start + timedelta(days=days / 2)
     burst = (midpoint + timedelta(days=2, hours=14), midpoint + timedelta(days=2, hours=17))
@@ -76,12 +79,13 @@ def generate(days: int, end: datetime, seed: int = 7) -> Traffic:
                     break
                 drifted = at >= midpoint
                 in_burst = burst[0] <= at < burst[1]
-                _call(traffic, rng, app, f"{app.name}-{day}-{index}", at, drifted, in_burst)
+                _call(traffic, rng, words, app, f"{app.name}-{day}-{index}", at, drifted,
+                      in_burst)
     return traffic
 
 
-def _call(traffic: Traffic, rng: np.random.Generator, app: AppProfile, call_id: str,
-          at: datetime, drifted: bool, in_burst: bool) -> None:
+def _call(traffic: Traffic, rng: np.random.Generator, words: np.random.Generator,
+          app: AppProfile, call_id: str, at: datetime, drifted: bool, in_burst: bool) -> None:
     models, shares = zip(*app.models, strict=True)
     model = str(rng.choice(models, p=shares))
     use_cases = (*app.use_cases, "warranty") if drifted and app.name == "support-assistant" \
@@ -107,18 +111,23 @@ def _call(traffic: Traffic, rng: np.random.Generator, app: AppProfile, call_id: 
     if failed:
         return
     quality = 0.86 if drifted and app.name == "support-assistant" else 0.93
-    if rng.random() < 0.25:
+    # The answer is the good one when its thumb is up, or its rating 3 or more.
+    good = bool(words.random() < quality)
+    thumbed = bool(rng.random() < 0.25)
+    if thumbed:
+        good = bool(rng.random() < quality - 0.1)
         traffic.feedback.append({
             "id": f"{call_id}-thumbs", "inference_id": call_id, "app": app.name,
-            "kind": "thumbs", "value": bool(rng.random() < quality - 0.1),
-            "timestamp": timestamp, "user": user,
+            "kind": "thumbs", "value": good, "timestamp": timestamp, "user": user,
         })
     if rng.random() < 0.06:
+        rating = int(np.clip(rng.normal(4.3 * quality, 0.8), 1, 5))
+        good = good if thumbed else rating >= 3
         traffic.feedback.append({
             "id": f"{call_id}-rating", "inference_id": call_id, "app": app.name,
-            "kind": "rating", "value": int(np.clip(rng.normal(4.3 * quality, 0.8), 1, 5)),
-            "timestamp": timestamp, "user": user,
+            "kind": "rating", "value": rating, "timestamp": timestamp, "user": user,
         })
+    traffic.inferences[-1]["attributes"] = call_content(words, use_case, good)
     if rng.random() < 0.08:
         traffic.accuracy.append({
             "id": f"{call_id}-graded", "inference_id": call_id, "app": app.name,

@@ -1,7 +1,6 @@
 """`valuewatch report` and `valuewatch export preferences`."""
 
 import argparse
-import json
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -15,6 +14,7 @@ from metrics.value.periods import Month
 from metrics.value.tables import REPORT_FORMATS
 
 VALUE_COMMANDS = ("report", "export")
+PREFERENCE_RECORDS = {"dpo": "DPO pair(s)", "kto": "KTO row(s)", "scores": "score(s)"}
 
 
 def add_value_commands(commands: Any) -> None:
@@ -27,11 +27,14 @@ def add_value_commands(commands: Any) -> None:
     export = commands.add_parser("export", help="export data sets built from the store")
     kinds = export.add_subparsers(dest="export_kind", required=True)
     preferences = kinds.add_parser(
-        "preferences", help="a preference dataset (chosen/rejected pairs) from user feedback"
+        "preferences", help="a preference dataset from user feedback, as JSON Lines: DPO "
+        "pairs, KTO rows (both as TRL reads them) or the scores of calls without content"
     )
     preferences.add_argument("--since", required=True, type=date.fromisoformat,
                              help="YYYY-MM-DD: feedback from this day on")
-    preferences.add_argument("--format", choices=("jsonl",), default="jsonl")
+    preferences.add_argument("--format", choices=("dpo", "kto", "scores"), required=True,
+                             help="dpo: prompt, chosen, rejected; kto: prompt, completion, "
+                             "label; scores: id, app, score")
     preferences.add_argument("--out", required=True, type=Path)
 
 
@@ -62,15 +65,10 @@ def _report(settings: Settings, store: Store, args: argparse.Namespace) -> int:
 
 
 def _export_preferences(store: Store, args: argparse.Namespace) -> int:
-    from evaluators.quality.preferences import preference_records
+    from evaluators.quality.preferences import export_preferences
 
     since = as_utc(datetime.combine(args.since, datetime.min.time()))
-    counts = {"pair": 0, "rated": 0}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with store.engine.connect() as connection, args.out.open("w", encoding="utf-8") as out:
-        for record in preference_records(connection, since):
-            counts[record["type"]] += 1
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    print(f"wrote {counts['pair']} chosen/rejected pair(s) and {counts['rated']} rated "
-          f"call(s) to {args.out}")
+    with store.engine.connect() as connection:
+        written = export_preferences(connection, args.format, since=since, out=args.out)
+    print(f"wrote {written} {PREFERENCE_RECORDS[args.format]} to {args.out}")
     return 0

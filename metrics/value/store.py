@@ -3,15 +3,16 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import Connection, Table, func, select, update
 
-from metrics.store.upsert import upsert
+from metrics.store.upsert import insert_new, upsert
 from metrics.value.periods import Month
-from metrics.value.tables import Assessment, Incident, ValueReport
+from metrics.value.tables import Assessment, Incident, ReportDelivery, ValueReport
 
 ASSESSMENTS: Table = Assessment.__table__  # type: ignore[attr-defined]
 INCIDENTS: Table = Incident.__table__  # type: ignore[attr-defined]
 REPORTS: Table = ValueReport.__table__  # type: ignore[attr-defined]
+DELIVERIES: Table = ReportDelivery.__table__  # type: ignore[attr-defined]
 
 
 def latest_assessments(connection: Connection, month: Month) -> dict[str, dict[str, Any]]:
@@ -54,3 +55,32 @@ def stored_report(connection: Connection, month: Month, format: str) -> Any | No
     r = REPORTS.c
     query = select(REPORTS).where(r.period == str(month), r.format == format)
     return connection.execute(query).first()
+
+
+def queue_deliveries(
+    connection: Connection, month: Month, channels: tuple[str, ...], *, at: datetime
+) -> int:
+    """Queue `month`'s final report on each channel once; a queued one is left as it is."""
+    rows = [{"period": str(month), "channel": channel, "queued_at": at, "attempts": 0,
+             "last_error": ""} for channel in channels]
+    return insert_new(connection, DELIVERIES, rows)
+
+
+def pending_deliveries(connection: Connection) -> list[tuple[Month, str]]:
+    """(month, channel) of every queued report not delivered yet, oldest month first."""
+    d = DELIVERIES.c
+    query = select(d.period, d.channel).where(d.delivered_at.is_(None))
+    return [(Month.parse(row.period), row.channel)
+            for row in connection.execute(query.order_by(d.period, d.channel))]
+
+
+def record_delivery(
+    connection: Connection, month: Month, channel: str, *, at: datetime, error: str | None
+) -> None:
+    """Count one attempt; without `error` the report counts as delivered."""
+    d = DELIVERIES.c
+    connection.execute(
+        update(DELIVERIES).where(d.period == str(month), d.channel == channel).values(
+            attempts=d.attempts + 1, last_error=(error or "")[:2000],
+            delivered_at=None if error else at)
+    )

@@ -151,3 +151,19 @@ class ValueMonth(SQLModel, table=True):
     data_days: int  # of those, days with any call, feedback, grade or outcome
     first_day: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     last_day: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+
+
+class ReportDelivery(SQLModel, table=True):
+    """A closed month's final report to send on one channel (email, webhook): queued as
+    the final report is first stored, sent once, retried on each run until it is."""
+
+    __tablename__ = "report_delivery"
+    __table_args__ = (UniqueConstraint("period", "channel", name="uq_report_delivery"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    period: str = Field(**PERIOD_FIELD)
+    channel: str = Field(max_length=20)
+    queued_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    delivered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    attempts: int = 0
+    last_error: str = Field(default="", max_length=2000)

@@ -42,20 +42,24 @@ def test_report_refuses_a_bad_month_and_a_bad_config(
     assert "baseline: required key is missing" in capsys.readouterr().err
 
 
-def test_export_preferences_writes_jsonl(
+def test_export_preferences_scores_writes_the_rated_calls_without_content(
     store: Store, environment: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     seed_month(store)
-    out = environment / "preferences.jsonl"
+    out = environment / "scores.jsonl"
 
-    status = main(["export", "preferences", "--since", "2026-03-01", "--format", "jsonl",
+    status = main(["export", "preferences", "--since", "2026-03-01", "--format", "scores",
                    "--out", str(out)])
 
     lines = [json.loads(line) for line in out.read_text().splitlines()]
     assert status == 0
     # The seeded month rated 50 calls and thumbed 20 more; none stored content.
-    assert len(lines) == 70 and {line["type"] for line in lines} == {"rated"}
-    assert "0 chosen/rejected pair(s) and 70 rated call(s)" in capsys.readouterr().out
+    assert len(lines) == 70 and {tuple(line) for line in lines} == {("id", "app", "score")}
+    assert f"wrote 70 score(s) to {out}" in capsys.readouterr().out
+    for kind in ("dpo", "kto"):
+        assert main(["export", "preferences", "--since", "2026-03-01", "--format", kind,
+                     "--out", str(environment / f"{kind}.jsonl")]) == 0
+        assert (environment / f"{kind}.jsonl").read_text() == ""
 
 
 def test_evaluate_once_runs_the_kpis_job(
