@@ -98,6 +98,7 @@ def create_app(
                     store, instruments, interval_s=settings.resource_sample_interval_s,
                     persist_interval_s=settings.resource_persist_interval_s,
                     pid=settings.watched_pid,
+                    process_name=None if settings.watched_pid else settings.watched_process,
                 ))
             for work in background:
                 await stack.enter_async_context(work)

@@ -18,6 +18,7 @@ import psutil
 import pynvml
 from sqlalchemy import insert
 
+from collector.process_watch import family_pids, find_process
 from metrics.failures import cancelled_here, describe
 from metrics.instruments import Instruments
 from metrics.store.database import Store
@@ -40,6 +41,24 @@ GPU_GAUGES: tuple[tuple[str, Callable[[Any], float]], ...] = (
     ("valuewatch_gpu_temperature_celsius",
      lambda handle: pynvml.nvmlDeviceGetTemperature(handle, pynvml.NVML_TEMPERATURE_GPU)),
 )
+
+
+PROCESS_GPU_MEMORY = "valuewatch_process_gpu_memory_used_bytes"
+
+
+def process_gpu_memory(handle: Any, pids: set[int]) -> int | None:
+    """Bytes of the GPU `handle` held by the processes `pids`, or None when NVML cannot say.
+
+    NVML lists compute and graphics processes by the pid of the driver's namespace: in a
+    container, the sidecar must share the host's or the pod's view for the pids to match.
+    """
+    try:
+        running = [*pynvml.nvmlDeviceGetComputeRunningProcesses(handle),
+                   *pynvml.nvmlDeviceGetGraphicsRunningProcesses(handle)]
+    except pynvml.NVMLError:
+        return None
+    held = {p.pid: p.usedGpuMemory for p in running if p.pid in pids and p.usedGpuMemory}
+    return sum(held.values())
 
 
 @dataclass(frozen=True)
@@ -76,8 +95,9 @@ class GpuProbe:
         log.info("GPU sampling is on for %d GPU(s)", count)
         return cls(count)
 
-    def readings(self) -> list[Reading]:
-        """Every gauge of every GPU; one a GPU does not support (e.g. power) is left out."""
+    def readings(self, pids: set[int] | None = None) -> list[Reading]:
+        """Every gauge of every GPU, and the memory the processes `pids` hold on each; a
+        gauge a GPU does not support (e.g. power) is left out."""
         readings = []
         for index in range(self.count):
             handle = pynvml.nvmlDeviceGetHandleByIndex(index)
@@ -86,6 +106,10 @@ class GpuProbe:
                     readings.append(Reading(name, float(read(handle)), str(index)))
                 except pynvml.NVMLError:
                     continue
+            if pids:
+                held = process_gpu_memory(handle, pids)
+                if held is not None:
+                    readings.append(Reading(PROCESS_GPU_MEMORY, float(held), str(index)))
         return readings
 
     def close(self) -> None:
@@ -162,7 +186,7 @@ def sample_resources(
     if process is not None:
         readings += process_readings(process, cgroup_root)
     if gpus is not None:
-        readings += gpus.readings()
+        readings += gpus.readings(None if process is None else family_pids(process))
     return readings
 
 
@@ -190,13 +214,16 @@ class ResourceSampler:
 
     def __init__(
         self, store: Store, instruments: Instruments, *, interval_s: float,
-        persist_interval_s: float, pid: int | None = None, cgroup_root: Path = CGROUP_ROOT,
+        persist_interval_s: float, pid: int | None = None, process_name: str | None = None,
+        cgroup_root: Path = CGROUP_ROOT,
     ) -> None:
         self._store = store
         self._instruments = instruments
         self._interval_s = interval_s
         self._persist_interval_s = persist_interval_s
         self._pid = pid
+        self._process_name = process_name  # found, and found again, by name when set
+        self._missing_said = False
         self._cgroup_root = cgroup_root
         self._host = socket.gethostname()
         self._process: psutil.Process | None = None
@@ -205,7 +232,8 @@ class ResourceSampler:
         self._task: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> "ResourceSampler":
-        self._process = await asyncio.to_thread(_watched_process, self._pid)
+        if self._process_name is None:
+            self._process = await asyncio.to_thread(_watched_process, self._pid)
         self._gpus = await asyncio.to_thread(GpuProbe.open)
         await asyncio.to_thread(self._sample)
         self._task = asyncio.create_task(self._run(), name="valuewatch-resource-sampler")
@@ -236,12 +264,25 @@ class ResourceSampler:
                 log.warning("resource sample failed: %s", describe(exc))
 
     def _sample(self) -> list[Reading]:
+        if self._process is None and self._process_name is not None:
+            self._process = self._find(self._process_name)
         try:
             return sample_resources(self._process, self._gpus, self._cgroup_root)
         except psutil.NoSuchProcess:
-            log.warning("watched process %s has exited; sampling the host only", self._pid)
+            watched = self._process.pid if self._process is not None else self._pid
+            log.warning("watched process %s has exited; sampling the host only", watched)
             self._process = None
             return sample_resources(None, self._gpus, self._cgroup_root)
+
+    def _find(self, name: str) -> psutil.Process | None:
+        found = find_process(name)
+        if found is not None:
+            log.info("watching process %s (%s)", found.pid, name)
+            self._missing_said = False
+        elif not self._missing_said:
+            log.warning("no process named %s yet; sampling the host only", name)
+            self._missing_said = True
+        return found
 
     async def _stopped_within(self, seconds: float) -> bool:
         try:

@@ -101,9 +101,11 @@ def resources(config: MonitoringConfig) -> Section:
                     [Query(platform.per_gpu("valuewatch_gpu_utilization_ratio"), GPU)],
                     description="Share of time each GPU ran kernels (NVML).", no_value=NO_GPU), 6),
         (timeseries("GPU memory in use", "percentunit",
-                    [Query(platform.gpu_memory_ratio(), GPU)],
-                    description="Share of each GPU's memory in use. The line is the "
-                    "saturation alert's threshold.", no_value=NO_GPU,
+                    [Query(platform.gpu_memory_ratio(), GPU),
+                     Query(platform.process_gpu_memory_ratio(), "model process " + GPU)],
+                    description="Share of each GPU's memory in use, and the share the "
+                    "watched model server holds. The line is the saturation alert's "
+                    "threshold.", no_value=NO_GPU,
                     thresholds=(("green", None), ("red", gpu_saturation))), 6),
         (timeseries("GPU power", "watt",
                     [Query(platform.per_gpu("valuewatch_gpu_power_watts"), GPU)],

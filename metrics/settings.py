@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     resource_sample_interval_s: float = Field(default=15.0, gt=0)
     resource_persist_interval_s: float = Field(default=60.0, gt=0)
     watched_pid: int | None = None  # the process whose CPU and memory are sampled; default: self
+    # Or the model server's process by name (e.g. vllm), found again when it restarts; its
+    # and its children's GPU memory are sampled too. watched_pid wins when both are set.
+    watched_process: str | None = Field(default=None, min_length=1, max_length=200)
 
     # Evaluators: scheduled jobs over closed windows (intervals and windows in seconds).
     scheduler_enabled: bool = True  # false for sidecars; `valuewatch evaluate` runs them apart

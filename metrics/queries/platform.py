@@ -26,6 +26,12 @@ def gpu_memory_ratio() -> str:
     return f"{used}\n/\n{gauge(spec('valuewatch_gpu_memory_total_bytes').name, by=BY_GPU)}"
 
 
+def process_gpu_memory_ratio() -> str:
+    """Share of each GPU's memory held by the watched (model server) process."""
+    held = gauge(spec("valuewatch_process_gpu_memory_used_bytes").name, by=BY_GPU)
+    return f"{held}\n/\n{gauge(spec('valuewatch_gpu_memory_total_bytes').name, by=BY_GPU)}"
+
+
 def ingest_by_result(window: str) -> str:
     """Records received per second by kind and result (accepted, duplicate, rejected)."""
     return sum_rate("kind, result", INGEST_RECORDS, window=window)

@@ -188,6 +188,20 @@ The collector's container, in its Deployment or as a sidecar in a model's pod:
       protocol: TCP
   env:
     {{- include "valuewatch.env" (dict "root" $root "scheduler" $scheduler "reports" (not .sidecar) "multiproc" (gt $workers 1)) | nindent 4 }}
+    {{- if .sidecar }}
+    {{- with $values.sidecar.watchedProcess }}
+    # The model server's process, seen through the pod's shared process namespace.
+    - name: VALUEWATCH_WATCHED_PROCESS
+      value: {{ . | quote }}
+    {{- end }}
+    {{- with $values.sidecar.nvidiaVisibleDevices }}
+    # NVML reads the model's GPUs without this container requesting one.
+    - name: NVIDIA_VISIBLE_DEVICES
+      value: {{ . | quote }}
+    - name: NVIDIA_DRIVER_CAPABILITIES
+      value: utility
+    {{- end }}
+    {{- end }}
   startupProbe:
     httpGet:
       path: /healthz
@@ -284,6 +298,8 @@ The job is relabelled to the name the generated alert rules match.
 
 {{/* What to add to a model's pod spec to run the collector beside it (NOTES.txt, sidecar-snippet.yaml). */}}
 {{- define "valuewatch.sidecarSnippet" -}}
+# The sidecar sees the model server's processes, so it measures the model, not itself.
+shareProcessNamespace: true
 containers:
   {{- include "valuewatch.collectorContainer" (dict "root" . "sidecar" true) | nindent 2 }}
 volumes:

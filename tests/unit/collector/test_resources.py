@@ -5,6 +5,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -217,3 +218,26 @@ def test_the_sampler_can_be_switched_off(
 
     assert registry.get_sample_value("valuewatch_host_memory_total_bytes") == 0
     assert samples(store) == []
+
+
+def test_a_process_watched_by_name_is_found_when_it_starts_and_again_after_a_restart(
+    sampling_client: Callable[..., TestClient], registry: CollectorRegistry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    name = f"model-server-{uuid.uuid4().hex[:8]}"
+    caplog.set_level(logging.INFO, logger="valuewatch.collector")
+    sampling_client(resource_sample_interval_s=0.02, resource_persist_interval_s=3600,
+                    watched_process=name)
+    wait_for(lambda: f"no process named {name} yet" in caplog.text)
+    resident = "valuewatch_process_resident_memory_bytes"
+    for _ in range(2):  # started, then started again after it exited
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", name])
+        try:
+            wait_for(lambda child=child: f"watching process {child.pid} ({name})" in caplog.text)
+            child_rss = psutil.Process(child.pid).memory_info().rss
+            wait_for(lambda rss=child_rss: registry.get_sample_value(resident)
+                     == pytest.approx(rss, rel=0.2))
+        finally:
+            child.kill()
+            child.wait()
+        wait_for(lambda child=child: f"watched process {child.pid} has exited" in caplog.text)
