@@ -3,6 +3,7 @@ rules, then the alerts, link each to the runbook, and write YAML."""
 
 from alerts.alertmanager import alertmanager_config
 from alerts.burn_rate import burn_rate_group
+from alerts.model_server import model_server_group
 from alerts.platform import platform_group
 from alerts.quality import quality_group
 from alerts.recording import recording_groups
@@ -21,6 +22,7 @@ def rule_groups(config: MonitoringConfig) -> tuple[RuleGroup, ...]:
         burn_rate_group(config.slos, config.period_days),
         quality_group(config),
         platform_group(config),
+        model_server_group(config),
     )
     return with_runbook_links(groups, config.runbook_url)
 

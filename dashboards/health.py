@@ -1,8 +1,9 @@
 """LLM production health, for SREs: traffic, errors, latency, tokens, cost, SLOs,
-resources, and valuewatch's own collector and evaluators."""
+resources, the model server (vLLM), and valuewatch's own collector and evaluators."""
 
 from grafanalib.core import Dashboard
 
+from dashboards.model_server import model_server
 from dashboards.panels import Query, Section, generated_dashboard, stat, timeseries, value_text
 from dashboards.variables import app_and_model
 from metrics.conventions import EVALUATOR_JOB_LABEL
@@ -166,5 +167,5 @@ def health_dashboard(config: MonitoringConfig) -> Dashboard:
     return generated_dashboard(
         "LLM production health", "llm-health", "Is the model healthy in production?",
         app_and_model(), traffic(config), usage(config), resources(config),
-        valuewatch_itself(config),
+        model_server(config), valuewatch_itself(config),
     )

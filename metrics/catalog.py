@@ -3,13 +3,17 @@
 GenAI signals follow the OpenTelemetry GenAI semantic conventions (v1.41) as Prometheus
 spells them, with the conventions' explicit bucket boundaries. Everything of ours starts
 with `valuewatch_`. Dashboards, alerts and the exporters are all generated from `CATALOG`.
+It also declares, as `external`, the model server's metrics we read but do not export
+(vLLM's, defined in `metrics.vllm`).
 """
 
 from dataclasses import dataclass
 from typing import Literal
 
+from metrics.vllm import VLLM_LABELS, VLLM_METRICS
+
 MetricKind = Literal["counter", "gauge", "histogram"]
-Exporter = Literal["collector", "evaluator"]
+Exporter = Literal["collector", "evaluator", "external"]  # external: not us, e.g. vLLM
 
 # Bucket boundaries from the GenAI metrics conventions.
 OPERATION_DURATION_BUCKETS = (
@@ -272,6 +276,8 @@ CATALOG: tuple[MetricSpec, ...] = (
         "Unix time at which each scheduled evaluator job last finished without error.",
         "seconds", ("evaluator",),
     ),
+    *(MetricSpec(m.name, m.kind, m.help, m.unit, VLLM_LABELS, exported_by="external",
+                 buckets=m.buckets) for m in VLLM_METRICS),
 )
 
 

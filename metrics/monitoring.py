@@ -23,6 +23,8 @@ class Thresholds:
     gpu_memory_saturation: float = 0.95
     ingest_rejected_ratio: float = 0.05
     evaluator_stale_intervals: int = 3  # missed runs before an evaluator is stale
+    vllm_waiting_requests: float = 10  # requests queued in one vLLM server, and not shrinking
+    vllm_kv_cache_saturation: float = 0.9  # share of a vLLM engine's KV cache in use
 
 
 @dataclass(frozen=True)

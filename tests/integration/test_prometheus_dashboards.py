@@ -1,8 +1,8 @@
 """Every dashboard panel shows data from a real stack: `valuewatch serve` fed with calls
 (errors and streaming included), feedback, graded samples and outcomes; `valuewatch
-evaluate` over the same database; a real Prometheus scraping both every second with the
-generated rules loaded. Each panel query runs through /api/v1/query with the dashboard's
-variables filled in."""
+evaluate` over the same database; a fake vLLM serving the seeded model; a real Prometheus
+scraping the three every second with the generated rules loaded. Each panel query runs
+through /api/v1/query with the dashboard's variables filled in."""
 
 import json
 import math
@@ -22,6 +22,7 @@ from metrics.queries.calls import CALLS
 from metrics.types import utc_now
 from tests.golden.compare import ROOT, settings_without_environment
 from tests.integration.conftest import Server, valuewatch
+from tests.integration.fake_vllm import CURRENT, FakeVllm
 from tests.integration.prometheus_stack import (
     Daemon,
     query,
@@ -105,6 +106,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     server = SidecarServer(database, directory / "serve.log")
     server.start()
     daemons: list[Daemon] = []
+    # vLLM serving the model the app calls: its model_name is the calls' response model.
+    vllm = FakeVllm(CURRENT, model=VARIABLES["$model"])
     try:
         headers = {"Authorization": f"Bearer {server.key('ingest')}"}
         # Four hours of history, so that every evaluator has closed windows to judge.
@@ -119,9 +122,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         rules.write_text(alert_files(settings_without_environment())[RULES_FILE])
         prometheus, url = start_prometheus(directory, {
             "valuewatch": f"127.0.0.1:{server.port}", "valuewatch-evaluator": evaluator_target,
+            "vllm": vllm.target,
         }, [rules])
         daemons.append(prometheus)
-        wait_until(lambda: len(query(url, "up == 1")) == 2, 20, "both targets were up")
+        wait_until(lambda: len(query(url, "up == 1")) == 3, 20, "the three targets were up")
         wait_until(lambda: evaluated_jobs(url) >= set(JOBS), 40, "every evaluator job ran")
         # Live traffic in two bursts, so that every rate sees counters move.
         for burst in ("now-1", "now-2"):
@@ -132,6 +136,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     finally:
         for daemon in reversed(daemons):
             daemon.stop()
+        vllm.stop()
         server.stop()
 
 

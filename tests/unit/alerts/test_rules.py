@@ -26,7 +26,7 @@ def runbook_anchors() -> set[str]:
 def test_every_alert_has_a_severity_a_summary_a_description_and_a_runbook_link(
     alerts: list[AlertRule], config: MonitoringConfig
 ) -> None:
-    assert len(alerts) == 14
+    assert len(alerts) == 16
     for alert in alerts:
         rule = alert.as_dict()
         assert rule["labels"]["severity"] in ("page", "ticket"), alert.alert
@@ -148,3 +148,14 @@ def test_an_slo_says_what_a_good_call_is() -> None:
         "95% of successful calls take under 1.28 s"
     )
     assert SLO("availability", 0.999).error_budget == 0.001
+
+
+def test_the_vllm_alerts_take_their_thresholds_from_the_monitoring_config(
+    config: MonitoringConfig,
+) -> None:
+    tighter = replace(config, thresholds=replace(config.thresholds, vllm_waiting_requests=4,
+                                                 vllm_kv_cache_saturation=0.8))
+    exprs = {a.alert: a.expr for g in rule_groups(tighter) for a in g.alerts()}
+    assert "(vllm:num_requests_waiting) > 4\n" in exprs["ValuewatchVllmQueueGrowing"]
+    assert exprs["ValuewatchVllmKvCacheSaturated"].endswith(
+        "(vllm:kv_cache_usage_perc or vllm:gpu_cache_usage_perc) > 0.8")
