@@ -29,7 +29,7 @@ def test_a_stored_report_is_listed_shown_and_trended(
 
     assert "2026-03" in listed and "31 of 31 days with data" in listed and "final" in listed
     assert "<td>hours_saved</td><td class=\"num\">120 hours</td>" in shown
-    assert 'src="data:image/png;base64,' in shown  # the stored report's charts
+    assert 'src="data:image/svg+xml;base64,' in shown  # the stored report's charts
     assert 'id="kpi-hours_saved"' in trends and "2026-03: <b>120 hours</b>" in trends
     assert markdown.status_code == 200 and markdown.text.startswith("#")
     assert missing.status_code == 404
