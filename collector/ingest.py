@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from collector.genai_series import GenAISeries
+from collector.genai_series import GenAISeries, trace_exemplar
 from collector.redaction import hash_user, redact_within
 from collector.validation import check_attributes, check_timestamp, invalid
 from metrics.feedback_rules import THUMBS_FORMS, sentiment, thumbs_number, value_range
@@ -79,7 +79,8 @@ class Ingest:
             series = self._series.of(
                 row["app"], row["operation"], row["provider"] or "", row["model"], error_type
             )
-            series.duration.observe(row["latency_s"])
+            exemplar = trace_exemplar(row)
+            series.duration.observe(row["latency_s"], exemplar)
             if row["input_tokens"] or row["output_tokens"]:
                 # A call reporting no usage (an error, an instrumentation without usage
                 # attributes) has no token counts to observe, not counts of zero.
@@ -87,7 +88,7 @@ class Ingest:
                 series.output_tokens.observe(row["output_tokens"])
             ttft = row["ttft_s"]
             if ttft is not None:
-                series.time_to_first_token.observe(ttft)
+                series.time_to_first_token.observe(ttft, exemplar)
                 if row["output_tokens"] > 1 and row["latency_s"] >= ttft:
                     per_token = (row["latency_s"] - ttft) / (row["output_tokens"] - 1)
                     series.time_per_output_token.observe(per_token)
