@@ -1,15 +1,13 @@
 """Trace exemplars on the GenAI duration and time-to-first-token histograms, on SQLite
 and PostgreSQL: a stored call links its latency to the trace it came from."""
 
-import time
 from typing import Any
 
 from fastapi.testclient import TestClient
-from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
 from collector.genai_series import trace_exemplar
 from metrics.store.tables import Scope
-from tests.unit.collector.otlp_builders import key_values, make_request
+from tests.unit.collector.otlp_builders import recent_export
 
 Headers = dict[Scope, dict[str, str]]
 OPENMETRICS = {"Accept": "application/openmetrics-text; version=1.0.0"}
@@ -24,13 +22,7 @@ CHAT = {
 
 def otlp_export(trace_id: str, span_id: str) -> bytes:
     """One GenAI span, five seconds ago, lasting 1.5 s, as protobuf."""
-    start = time.time_ns() - 5_000_000_000
-    made = Span(
-        trace_id=bytes.fromhex(trace_id), span_id=bytes.fromhex(span_id), name="chat",
-        kind=Span.SPAN_KIND_CLIENT, start_time_unix_nano=start,
-        end_time_unix_nano=start + 1_500_000_000, attributes=key_values(CHAT),
-    )
-    return make_request(made).SerializeToString()
+    return recent_export(CHAT, trace_id, span_id)
 
 
 def exemplar_lines(text: str, metric: str) -> list[str]:
