@@ -1,11 +1,19 @@
-"""The instrument children for one combination of GenAI labels, looked up once and kept."""
+"""The instrument children for one combination of GenAI labels, looked up once and kept,
+and the trace exemplar a stored call attaches to its duration and time to first token."""
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from metrics.instruments import Instruments
 
 MAX_COMBINATIONS = 10_000
+TRACE_ID_ATTRIBUTE = "trace_id"
+# A W3C trace id: 32 lowercase hex digits, not all zero.
+TRACE_ID = re.compile(r"(?!0{32})[0-9a-f]{32}")
+# The id an OTLP span's record gets (collector.otlp_mapping): trace id, dash, span id.
+SPAN_RECORD_ID = re.compile(r"([0-9a-f]{32})-[0-9a-f]{16}")
 
 
 @dataclass(frozen=True)
@@ -59,3 +67,19 @@ class GenAISeries:
             cost=labels("valuewatch_cost_usd_total", **by_model),
             unpriced=labels("valuewatch_unpriced_calls_total", **by_model),
         )
+
+
+def trace_exemplar(row: Mapping[str, Any]) -> dict[str, str] | None:
+    """The exemplar labels linking a stored call to its trace, or None when it has none.
+
+    A record from an OTLP span carries its trace id in its id; a JSON record may name one
+    in its `trace_id` attribute, which wins.
+    """
+    attributes = row.get("attributes") or {}
+    named = attributes.get(TRACE_ID_ATTRIBUTE)
+    if isinstance(named, str) and TRACE_ID.fullmatch(named.lower()):
+        return {"trace_id": named.lower()}
+    found = SPAN_RECORD_ID.fullmatch(str(row.get("id") or ""))
+    if found and TRACE_ID.fullmatch(found.group(1)):
+        return {"trace_id": found.group(1)}
+    return None

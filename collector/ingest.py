@@ -5,7 +5,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from collector.genai_series import GenAISeries
+from collector.genai_attributes import UNPRICED_OPERATIONS
+from collector.genai_series import GenAISeries, trace_exemplar
 from collector.redaction import hash_user, redact_within
 from collector.validation import check_attributes, check_timestamp, invalid
 from metrics.feedback_rules import THUMBS_FORMS, sentiment, thumbs_number, value_range
@@ -60,10 +61,10 @@ class Ingest:
             row["user_hash"] = self._user(row.pop("user"))
             row["received_at"] = now
             row["status"] = record.status.value
-            if row["cost_usd"] is None:
+            if row["cost_usd"] is None and record.operation not in UNPRICED_OPERATIONS:
                 row["cost_usd"] = self._prices.cost(
                     record.model, record.input_tokens, record.output_tokens,
-                    record.cached_input_tokens or 0,
+                    record.cached_input_tokens or 0, record.cache_write_input_tokens or 0,
                 )
             rows.append(row)
         return rows
@@ -79,7 +80,8 @@ class Ingest:
             series = self._series.of(
                 row["app"], row["operation"], row["provider"] or "", row["model"], error_type
             )
-            series.duration.observe(row["latency_s"])
+            exemplar = trace_exemplar(row)
+            series.duration.observe(row["latency_s"], exemplar)
             if row["input_tokens"] or row["output_tokens"]:
                 # A call reporting no usage (an error, an instrumentation without usage
                 # attributes) has no token counts to observe, not counts of zero.
@@ -87,14 +89,14 @@ class Ingest:
                 series.output_tokens.observe(row["output_tokens"])
             ttft = row["ttft_s"]
             if ttft is not None:
-                series.time_to_first_token.observe(ttft)
+                series.time_to_first_token.observe(ttft, exemplar)
                 if row["output_tokens"] > 1 and row["latency_s"] >= ttft:
                     per_token = (row["latency_s"] - ttft) / (row["output_tokens"] - 1)
                     series.time_per_output_token.observe(per_token)
-            if row["cost_usd"] is None:
-                series.unpriced.inc()
-            else:
+            if row["cost_usd"] is not None:
                 series.cost.inc(row["cost_usd"])
+            elif row["operation"] not in UNPRICED_OPERATIONS:
+                series.unpriced.inc()
 
     def feedback_rows(self, records: list[FeedbackCreate], now: datetime) -> list[dict[str, Any]]:
         """Rows for the feedback table: values normalised, comments redacted, users hashed."""

@@ -1,9 +1,7 @@
 """Map one OTLP span to a valuewatch inference record, by the OpenTelemetry GenAI conventions.
 
-Attribute names follow the GenAI semantic conventions registry
-(open-telemetry/semantic-conventions-genai, model/gen-ai/registry.yaml), plus the
-deprecated names older instrumentations still send and the `gen_ai.latency.*` names
-vLLM adds itself (vllm/tracing.py, `SpanAttributes`).
+Which attribute fills which field, and where each name comes from, is the table in
+`collector.genai_attributes`.
 """
 
 import json
@@ -15,67 +13,38 @@ from typing import Any
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
 from opentelemetry.proto.trace.v1.trace_pb2 import Span, Status
 
+from collector.genai_attributes import ATTRIBUTES, names
 from collector.redaction import redact
 
-GENAI_MARKER_KEYS = frozenset({"gen_ai.operation.name", "gen_ai.provider.name", "gen_ai.system"})
+PROVIDER_KEYS = names("provider")
+OPERATION_KEYS = names("operation")
+GENAI_MARKER_KEYS = frozenset({*PROVIDER_KEYS, *OPERATION_KEYS})
 GENAI_MARKER_PREFIXES = ("gen_ai.request.", "gen_ai.response.", "gen_ai.usage.", "gen_ai.latency.")
 
-# Message content, and attributes the conventions flag as possibly sensitive: never stored
-# unless the operator opts in, and then only redacted.
-CONTENT_KEYS = frozenset(
-    {
-        "gen_ai.input.messages",
-        "gen_ai.output.messages",
-        "gen_ai.system_instructions",
-        "gen_ai.tool.definitions",
-        "gen_ai.tool.call.arguments",
-        "gen_ai.tool.call.result",
-        "gen_ai.retrieval.query.text",
-        "gen_ai.retrieval.documents",
-        "gen_ai.prompt",
-        "gen_ai.completion",
-    }
-)
+CONTENT_KEYS = frozenset(names("content"))
 CONTENT_PREFIXES = ("gen_ai.prompt.", "gen_ai.completion.")
 # Under a content prefix but not content: the name of a prompt template.
 NOT_CONTENT_KEYS = frozenset({"gen_ai.prompt.name"})
 
-MODEL_KEYS = ("gen_ai.response.model", "gen_ai.request.model")
-PROVIDER_KEYS = ("gen_ai.provider.name", "gen_ai.system")
-OPERATION_KEYS = ("gen_ai.operation.name",)
-INPUT_TOKEN_KEYS = ("gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens")
-OUTPUT_TOKEN_KEYS = ("gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens")
-CACHED_INPUT_TOKEN_KEYS = (
-    "gen_ai.usage.cache_read.input_tokens",
-    "gen_ai.usage.cache_read_input_tokens",
-    "gen_ai.usage.cached_tokens",
-)
-REASONING_TOKEN_KEYS = ("gen_ai.usage.reasoning.output_tokens", "gen_ai.usage.reasoning_tokens")
-LATENCY_KEYS = ("gen_ai.latency.e2e",)
-TTFT_KEYS = ("gen_ai.response.time_to_first_chunk", "gen_ai.latency.time_to_first_token")
-FINISH_REASONS_KEY = "gen_ai.response.finish_reasons"
-ERROR_TYPE_KEYS = ("error.type",)
-USE_CASE_KEYS = ("valuewatch.use_case",)
-USER_KEYS = ("user.id", "enduser.id")
-SESSION_KEYS = ("session.id", "gen_ai.conversation.id")
+MODEL_KEYS = names("model")
+INPUT_TOKEN_KEYS = names("input_tokens")
+OUTPUT_TOKEN_KEYS = names("output_tokens")
+CACHED_INPUT_TOKEN_KEYS = names("cached_input_tokens")
+CACHE_WRITE_TOKEN_KEYS = names("cache_write_input_tokens")
+REASONING_TOKEN_KEYS = names("reasoning_tokens")
+LATENCY_KEYS = names("latency_s")
+TTFT_KEYS = names("ttft_s")
+FINISH_REASONS_KEY = names("finish_reason")[0]
+ERROR_TYPE_KEYS = names("error_type")
+USE_CASE_KEYS = names("use_case")
+USER_KEYS = names("user")
+SESSION_KEYS = names("session")
 
 # Keys whose whole value lands in a record field, so `attributes` need not repeat them.
 # User and session ids must never reach `attributes`: they are hashed or kept apart.
+# The model and finish reasons stay (the model key is left out per span, below).
 MAPPED_KEYS = frozenset(
-    {
-        *PROVIDER_KEYS,
-        *OPERATION_KEYS,
-        *INPUT_TOKEN_KEYS,
-        *OUTPUT_TOKEN_KEYS,
-        *CACHED_INPUT_TOKEN_KEYS,
-        *REASONING_TOKEN_KEYS,
-        *LATENCY_KEYS,
-        *TTFT_KEYS,
-        *ERROR_TYPE_KEYS,
-        *USE_CASE_KEYS,
-        *USER_KEYS,
-        *SESSION_KEYS,
-    }
+    a.name for a in ATTRIBUTES if a.field not in ("content", "model", "finish_reason")
 )
 
 MAX_ATTRIBUTES = 64
@@ -150,6 +119,7 @@ def span_record(
         "input_tokens": _tokens(attributes, INPUT_TOKEN_KEYS) or 0,
         "output_tokens": _tokens(attributes, OUTPUT_TOKEN_KEYS) or 0,
         "cached_input_tokens": _tokens(attributes, CACHED_INPUT_TOKEN_KEYS),
+        "cache_write_input_tokens": _tokens(attributes, CACHE_WRITE_TOKEN_KEYS),
         "reasoning_tokens": _tokens(attributes, REASONING_TOKEN_KEYS),
         "finish_reason": _first_finish_reason(attributes.get(FINISH_REASONS_KEY)),
         "status": "error" if span_failed or error_type else "ok",

@@ -37,13 +37,15 @@ def traffic(config: MonitoringConfig) -> Section:
                     no_value="no failed calls in this range"), 8),
         (timeseries("Call duration p50 / p95 / p99", "s", [
             Query(calls.duration_quantile(q, sel, window=W), f"p{q * 100:g}") for q in QUANTILES
-        ], description="Duration of LLM calls. The line is the latency SLO's threshold.",
-            thresholds=(("green", None), ("red", latency))), 8),
+        ], description="Duration of LLM calls. The line is the latency SLO's threshold; "
+            "the points are exemplars, each a call's trace.",
+            thresholds=(("green", None), ("red", latency)), exemplars=True), 8),
         (timeseries("Time to first token p50 / p95", "s", [
             Query(calls.time_to_first_token_quantile(q, sel, window=W), f"p{q * 100:g}")
             for q in QUANTILES[:2]
-        ], description="Time until the first token of streamed responses.",
-            no_value="no streamed calls (ttft_s) in this range"), 8),
+        ], description="Time until the first token of streamed responses; the points are "
+            "exemplars, each a call's trace.",
+            no_value="no streamed calls (ttft_s) in this range", exemplars=True), 8),
         (timeseries("Time per output token p50 / p95", "s", [
             Query(calls.time_per_output_token_quantile(q, sel, window=W), f"p{q * 100:g}")
             for q in QUANTILES[:2]

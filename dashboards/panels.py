@@ -42,10 +42,22 @@ def steps(*levels: tuple[str, float | None]) -> list[dict[str, Any]]:
     return [{"color": color, "value": value} for color, value in levels]
 
 
-def _targets(queries: Sequence[Query]) -> list[Target]:
+@attr.s
+class ExemplarTarget(Target):
+    """A Prometheus target that also asks for exemplars: the trace ids on histograms, drawn
+    as points that link to the trace (through the Prometheus data source's
+    `exemplarTraceIdDestinations`)."""
+
+    def to_json_data(self) -> dict[str, Any]:
+        """The target's JSON with `"exemplar": true`."""
+        return {**super().to_json_data(), "exemplar": True}
+
+
+def _targets(queries: Sequence[Query], exemplars: bool = False) -> list[Target]:
+    kind = ExemplarTarget if exemplars else Target
     return [
-        Target(expr=q.expr, legendFormat=q.legend, refId=ref, datasource=DATASOURCE,
-               intervalFactor=1)
+        kind(expr=q.expr, legendFormat=q.legend, refId=ref, datasource=DATASOURCE,
+             intervalFactor=1)
         for q, ref in zip(queries, REF_IDS, strict=False)
     ]
 
@@ -58,15 +70,17 @@ def timeseries(
     title: str, unit: str, queries: Sequence[Query], *, description: str,
     thresholds: Sequence[tuple[str, float | None]] = (), dashed: Sequence[int] = (),
     no_value: str = "no series yet: nothing was recorded in this range", repeat: str = "",
+    exemplars: bool = False,
 ) -> TimeSeries:
-    """A time series panel; `thresholds` are drawn as lines, queries at `dashed` dashed."""
+    """A time series panel; `thresholds` are drawn as lines, queries at `dashed` dashed,
+    and with `exemplars` the trace exemplars of the queried histograms as points."""
     overrides = [
         {"matcher": {"id": "byFrameRefID", "options": REF_IDS[index]}, "properties": [DASHED]}
         for index in dashed
     ]
     return TimeSeries(
         title=title, description=description, dataSource=DATASOURCE,
-        targets=_targets(queries), unit=unit, thresholds=steps(*thresholds),
+        targets=_targets(queries, exemplars), unit=unit, thresholds=steps(*thresholds),
         thresholdsStyleMode="dashed" if thresholds else "off", overrides=overrides,
         legendDisplayMode="list", tooltipMode="multi", extraJson=_no_value(no_value),
         repeat=Repeat("h", repeat, 3) if repeat else Repeat(),

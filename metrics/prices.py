@@ -16,11 +16,14 @@ VERSION_SUFFIX = re.compile(r"\d{4}-\d{2}-\d{2}|\d{3,8}|v\d+(\.\d+)*|latest")
 
 @dataclass(frozen=True)
 class ModelPrice:
-    """US dollars per million tokens for one model."""
+    """US dollars per million tokens for one model. Input tokens read from the provider's
+    prompt cache cost `cached_input`, those written to it `cache_write_input`; either
+    costs `input` when the provider publishes no other price."""
 
     input: float
     output: float
     cached_input: float | None = None
+    cache_write_input: float | None = None
 
 
 class PriceTable:
@@ -56,17 +59,25 @@ class PriceTable:
         return None
 
     def cost(
-        self, model: str, input_tokens: int, output_tokens: int, cached_input_tokens: int = 0
+        self, model: str, input_tokens: int, output_tokens: int, cached_input_tokens: int = 0,
+        cache_write_input_tokens: int = 0,
     ) -> float | None:
-        """The cost of one call in US dollars, or None for an unknown model."""
+        """The cost of one call in US dollars, or None for an unknown model.
+
+        `input_tokens` counts every input token, cache reads and writes included, as the
+        GenAI conventions ask; what the cache counts claim beyond it is not charged.
+        """
         price = self.price(model)
         if price is None:
             return None
         cached = min(cached_input_tokens, input_tokens)
+        written = min(cache_write_input_tokens, input_tokens - cached)
         cached_rate = price.input if price.cached_input is None else price.cached_input
+        write_rate = price.input if price.cache_write_input is None else price.cache_write_input
         total = (
-            (input_tokens - cached) * price.input
+            (input_tokens - cached - written) * price.input
             + cached * cached_rate
+            + written * write_rate
             + output_tokens * price.output
         )
         return total / PER_TOKENS

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client.exposition import choose_encoder
 from starlette.concurrency import run_in_threadpool
 
 from collector.auth import require
@@ -32,9 +32,14 @@ async def readyz(store: StoreDep) -> JSONResponse:
 
 @router.get("/metrics", response_class=Response)
 async def metrics(request: Request) -> Response:
-    """Prometheus text exposition of this process's instruments."""
+    """This process's instruments, in the format the scraper asks for.
+
+    Prometheus' default Accept header asks for OpenMetrics, the only format that carries
+    exemplars (the trace ids on the GenAI duration histograms); others get the text format.
+    """
     if request.app.state.settings.metrics_require_key:
         await require(Scope.read)(request)
     # In a thread: with several workers the registry reads every worker's metric files.
-    body = await run_in_threadpool(generate_latest, request.app.state.exposition)
-    return Response(body, media_type=CONTENT_TYPE_LATEST)
+    encode, content_type = choose_encoder(request.headers.get("accept", ""))
+    body = await run_in_threadpool(encode, request.app.state.exposition)
+    return Response(body, media_type=content_type)

@@ -65,7 +65,8 @@ class InferenceBase(SQLModel):
     ttft_s: float | None = Field(default=None, ge=0, le=86_400)
     input_tokens: int = Field(default=0, ge=0, le=100_000_000)
     output_tokens: int = Field(default=0, ge=0, le=100_000_000)
-    cached_input_tokens: int | None = Field(default=None, ge=0, le=100_000_000)
+    cached_input_tokens: int | None = Field(default=None, ge=0, le=100_000_000)  # cache reads
+    cache_write_input_tokens: int | None = Field(default=None, ge=0, le=100_000_000)
     reasoning_tokens: int | None = Field(default=None, ge=0, le=100_000_000)
     cost_usd: float | None = Field(default=None, ge=0, le=1_000_000)
     status: Status = Status.ok

@@ -73,9 +73,10 @@ class Daemon:
 
 
 def start_prometheus(directory: Path, targets: dict[str, str], rule_files: list[Path],
-                     alertmanager: str = "") -> tuple[Daemon, str]:
+                     alertmanager: str = "", features: tuple[str, ...] = ()) -> tuple[Daemon, str]:
     """Prometheus scraping `targets` (job → host:port) every second and evaluating
-    `rule_files` every second; returns it and its base URL."""
+    `rule_files` every second, with the `--enable-feature` flags in `features`; returns it
+    and its base URL."""
     port = free_port()
     config: dict[str, Any] = {
         "global": {"scrape_interval": "1s", "scrape_timeout": "1s",
@@ -92,7 +93,7 @@ def start_prometheus(directory: Path, targets: dict[str, str], rule_files: list[
     daemon = Daemon("prometheus", directory, [
         binary("prometheus"), f"--config.file={directory / 'prometheus.yml'}",
         f"--storage.tsdb.path={directory / 'tsdb'}", f"--web.listen-address=127.0.0.1:{port}",
-        "--log.level=warn",
+        "--log.level=warn", *(f"--enable-feature={name}" for name in features),
     ])
     url = f"http://127.0.0.1:{port}"
     daemon.wait_ready(f"{url}/-/ready")

@@ -2,6 +2,7 @@
 
 import base64
 import json
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -104,3 +105,15 @@ def decode_one(attributes: dict[str, Any], **span_options: Any) -> dict[str, Any
     assert decoded.errors == []
     (record,) = decoded.records
     return record
+
+
+def recent_export(attributes: dict[str, Any], trace_id: str, span_id: str,
+                  duration_s: float = 1.5) -> bytes:
+    """One span with `attributes`, started five seconds ago, as a protobuf export body."""
+    start = time.time_ns() - 5_000_000_000
+    made = Span(
+        trace_id=bytes.fromhex(trace_id), span_id=bytes.fromhex(span_id), name="span",
+        kind=Span.SPAN_KIND_CLIENT, start_time_unix_nano=start,
+        end_time_unix_nano=start + int(duration_s * 1e9), attributes=key_values(attributes),
+    )
+    return make_request(made).SerializeToString()

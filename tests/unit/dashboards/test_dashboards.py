@@ -85,3 +85,16 @@ def test_the_drift_panel_repeats_per_signal_with_its_threshold_dashed() -> None:
     assert [t["legendFormat"].endswith("threshold") for t in drift["targets"]] == [False, True]
     assert drift["fieldConfig"]["overrides"][0]["matcher"] == {
         "id": "byFrameRefID", "options": "B"}
+
+
+def test_only_the_duration_and_time_to_first_token_panels_ask_for_exemplars() -> None:
+    with_exemplars = {
+        (name, panel["title"])
+        for name, text in dashboard_files(settings_without_environment()).items()
+        for panel in panels(json.loads(text))
+        if any(target.get("exemplar") for target in panel.get("targets", []))
+    }
+    assert with_exemplars == {
+        ("llm-health.json", "Call duration p50 / p95 / p99"),
+        ("llm-health.json", "Time to first token p50 / p95"),
+    }

@@ -58,3 +58,22 @@ def test_a_table_without_models_is_refused_by_name(tmp_path: Path) -> None:
     path.write_text("as_of: today\n")
     with pytest.raises(ValueError, match="models"):
         PriceTable.load(path)
+
+
+def test_cache_writes_are_charged_at_the_cache_write_rate_and_reads_at_the_read_rate() -> None:
+    table = PriceTable.load()
+    # claude-sonnet-4: $3.00 input, $0.30 cache read, $3.75 cache write, $15.00 output.
+    cost = table.cost("claude-sonnet-4-20250514", 1_000_000, 100_000, 500_000, 200_000)
+    assert cost == pytest.approx(0.3 * 3.00 + 0.5 * 0.30 + 0.2 * 3.75 + 0.1 * 15.00)
+
+
+def test_cache_writes_without_a_published_price_are_charged_as_input() -> None:
+    table = PriceTable.load()
+    assert table.price("gpt-4o") is not None
+    assert table.cost("gpt-4o", 1_000_000, 0, 0, 400_000) == pytest.approx(2.50)
+
+
+def test_cache_counts_beyond_the_input_total_are_not_charged() -> None:
+    table = PriceTable.load()
+    # 100 input tokens, of which "300" read and "300" written: only 100 are charged.
+    assert table.cost("claude-sonnet-4", 100, 0, 300, 300) == pytest.approx(100 * 0.30 / 1e6)
