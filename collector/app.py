@@ -1,7 +1,7 @@
 """`create_app(settings, store, registry)`: the collector as a FastAPI app."""
 
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Any
 
@@ -31,6 +31,7 @@ from collector.routes import (
     health,
     inferences,
     kpis,
+    logs,
     outcomes,
     reports,
     traces,
@@ -58,13 +59,16 @@ def create_app(
     registry: CollectorRegistry,
     background: Sequence[AbstractAsyncContextManager[Any]] = (),
     exposition: CollectorRegistry | None = None,
+    receivers: Sequence[Callable[[FastAPI], AbstractAsyncContextManager[Any]]] = (),
 ) -> FastAPI:
     """Build the collector; background work starts and stops with the app's lifespan.
 
     `background` is more work for the lifespan that the collector knows nothing about,
     such as the evaluator scheduler that `valuewatch serve` runs in the same process.
     `exposition` is the registry /metrics serves, when it is not `registry`: with several
-    worker processes, one that merges every worker's instruments.
+    worker processes, one that merges every worker's instruments. `receivers` make other
+    ways in, such as the OTLP/gRPC server, from the app once its writer is running; they
+    stop first, so what they accepted is committed before the writer closes.
     """
     # `_created` series double the series count and no dashboard reads them. The switch
     # is process-wide in prometheus_client, so it is thrown here, where the app is made.
@@ -102,6 +106,8 @@ def create_app(
                 ))
             for work in background:
                 await stack.enter_async_context(work)
+            for receiver in receivers:
+                await stack.enter_async_context(receiver(app))
             yield
 
     app = FastAPI(
@@ -117,7 +123,7 @@ def create_app(
     app.state.keyring = KeyRing(store)
     app.state.value_config = load_value_config(settings.value_config)  # fails loudly at start
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
-    for module in (inferences, feedback, accuracy, outcomes, traces, evaluations, health,
+    for module in (inferences, feedback, accuracy, outcomes, traces, logs, evaluations, health,
                    kpis, reports, assessments, alertmanager):
         app.include_router(module.router)
     add_pages(app)

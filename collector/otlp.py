@@ -47,7 +47,13 @@ def decode_traces(body: bytes, content_type: str, *, store_content: bool) -> Dec
     are counted as rejected, with a short message. Only an unreadable body raises.
     Message content is dropped unless `store_content`, and then stored redacted.
     """
-    request = _parse(body, content_type)
+    return decode_trace_request(_parse(body, content_type), store_content=store_content)
+
+
+def decode_trace_request(
+    request: ExportTraceServiceRequest, *, store_content: bool
+) -> DecodedTraces:
+    """`decode_traces` for a request already parsed, as OTLP/gRPC hands it over."""
     decoded = DecodedTraces()
     for resource_spans in request.resource_spans:
         resource = attribute_dict(resource_spans.resource.attributes)
@@ -97,9 +103,9 @@ def _parse_json(body: bytes) -> ExportTraceServiceRequest:
     if not isinstance(document, dict):
         raise OTLPDecodeError("body is not a JSON object")
     for span in _json_spans(document):
-        _hex_ids_to_base64(span)
-        for link in _json_objects(span, "links"):
-            _hex_ids_to_base64(link)
+        hex_ids_to_base64(span)
+        for link in json_objects(span, "links"):
+            hex_ids_to_base64(link)
     try:
         request = ExportTraceServiceRequest()
         return json_format.ParseDict(document, request, ignore_unknown_fields=True)
@@ -107,7 +113,8 @@ def _parse_json(body: bytes) -> ExportTraceServiceRequest:
         raise OTLPDecodeError(f"body is not an OTLP JSON ExportTraceServiceRequest: {exc}") from exc
 
 
-def _json_objects(parent: dict[str, Any], *names: str) -> Iterator[dict[str, Any]]:
+def json_objects(parent: dict[str, Any], *names: str) -> Iterator[dict[str, Any]]:
+    """The objects in `parent`'s lists under any of `names`."""
     for name in names:
         items = parent.get(name)
         if isinstance(items, list):
@@ -116,12 +123,13 @@ def _json_objects(parent: dict[str, Any], *names: str) -> Iterator[dict[str, Any
 
 def _json_spans(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
     # Both spellings: protobuf's JSON parser accepts the original field names too.
-    for resource_spans in _json_objects(document, "resourceSpans", "resource_spans"):
-        for scope_spans in _json_objects(resource_spans, "scopeSpans", "scope_spans"):
-            yield from _json_objects(scope_spans, "spans")
+    for resource_spans in json_objects(document, "resourceSpans", "resource_spans"):
+        for scope_spans in json_objects(resource_spans, "scopeSpans", "scope_spans"):
+            yield from json_objects(scope_spans, "spans")
 
 
-def _hex_ids_to_base64(obj: dict[str, Any]) -> None:
+def hex_ids_to_base64(obj: dict[str, Any]) -> None:
+    """Rewrite `obj`'s hex trace and span ids as the base64 protobuf's JSON parser reads."""
     for name in _ID_FIELDS:
         value = obj.get(name)
         if not isinstance(value, str) or not value:

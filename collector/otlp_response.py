@@ -11,6 +11,10 @@ from fastapi import Response
 from google.protobuf import json_format
 from google.protobuf.message import Message
 from google.rpc.status_pb2 import Status
+from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import (
+    ExportLogsPartialSuccess,
+    ExportLogsServiceResponse,
+)
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTracePartialSuccess,
     ExportTraceServiceResponse,
@@ -38,6 +42,17 @@ def export_answer(encoding: Encoding, *, rejected_spans: int, errors: list[str])
     return _encoded(answer, encoding, 200)
 
 
+def logs_answer(encoding: Encoding, *, rejected: int, errors: list[str]) -> Response:
+    """200 with an ExportLogsServiceResponse; `partial_success` only when records were
+    rejected."""
+    answer = ExportLogsServiceResponse()
+    if rejected:
+        answer.partial_success.CopyFrom(ExportLogsPartialSuccess(
+            rejected_log_records=rejected, error_message=_message("; ".join(errors)),
+        ))
+    return _encoded(answer, encoding, 200)
+
+
 def error_answer(
     status_code: int, message: str, encoding: Encoding, *, retry_after_s: int | None = None
 ) -> Response:
@@ -47,6 +62,11 @@ def error_answer(
 
 
 def _message(text: str) -> str:
+    return message_within(text)
+
+
+def message_within(text: str) -> str:
+    """`text`, cut to MAX_MESSAGE_CHARS."""
     return text if len(text) <= MAX_MESSAGE_CHARS else text[: MAX_MESSAGE_CHARS - 1] + "…"
 
 

@@ -166,6 +166,13 @@ CATALOG: tuple[MetricSpec, ...] = (
         "rejected GenAI spans with invalid values, ignored spans that are not LLM calls.",
         "spans", ("result",),
     ),
+    MetricSpec(
+        "valuewatch_otlp_log_records_total", "counter",
+        "Log records received on POST /v1/logs and OTLP/gRPC, by result: accepted and "
+        "duplicate gen_ai.evaluation.result events, rejected ones that make no graded "
+        "sample, ignored records that are not evaluation results.",
+        "records", ("result",),
+    ),
     # Resource use, sampled by the collector (ratios 0..1, base units).
     _resource_gauge("valuewatch_host_cpu_utilization_ratio",
                     "CPU busy time of the host, as a fraction of all its CPUs.", "ratio"),

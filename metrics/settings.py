@@ -32,6 +32,8 @@ class Settings(BaseSettings):
 
     # Ingest limits.
     max_body_bytes: int = 5 * 1024 * 1024
+    # OTLP/gRPC (trace and logs services) beside the HTTP port; 0 turns it off.
+    otlp_grpc_port: int = Field(default=4317, ge=0, le=65535)
     # The rest of an over-limit body is read and dropped, up to these bounds, so that
     # clients that send before they read get the 413 rather than a connection reset.
     max_body_drain_bytes: int = Field(default=64 * 1024 * 1024, ge=0)

@@ -24,6 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--workers", type=int, default=1,
                        help="worker processes (metrics merged in multiprocess mode)")
+    serve.add_argument("--otlp-grpc-port", type=int, default=None,
+                       help="OTLP/gRPC port (default VALUEWATCH_OTLP_GRPC_PORT or 4317; 0: off)")
 
     evaluate = commands.add_parser(
         "evaluate", help="run the scheduled evaluators (drift, accuracy, feedback, rollup, "
@@ -81,6 +83,8 @@ def _serve(settings: Settings, store: Store, args: argparse.Namespace) -> int:
     from valuewatch.serve import serve
 
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s %(message)s")
+    if args.otlp_grpc_port is not None:
+        settings = settings.model_copy(update={"otlp_grpc_port": args.otlp_grpc_port})
     serve(settings, host=args.host, port=args.port, workers=args.workers,
           log_level=args.log_level)
     return 0

@@ -7,7 +7,9 @@ import gc
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -17,31 +19,40 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, multiprocess
 
 from collector.app import create_app
+from collector.otlp_grpc import OTLPGrpcServer
 from metrics.settings import Settings
 from metrics.store.database import Store
 from valuewatch.evaluate import in_process_evaluators
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+HOST_ENV = "VALUEWATCH_SERVE_HOST"  # the address the workers' gRPC servers bind
 
 
-def build_app(settings: Settings) -> FastAPI:
-    """The app with its store, registries and in-process evaluators."""
+def build_app(settings: Settings, host: str = "127.0.0.1") -> FastAPI:
+    """The app with its store, registries, in-process evaluators and OTLP/gRPC server."""
     store = Store.open(settings.database_url)
     registry = CollectorRegistry()
     exposition = registry
     background: list[AbstractAsyncContextManager[Any]] = []
-    if os.environ.get(MULTIPROC_ENV):
+    workers = bool(os.environ.get(MULTIPROC_ENV))
+    if workers:
         # /metrics merges every worker's files; the instruments write their own.
         exposition = CollectorRegistry()
         multiprocess.MultiProcessCollector(exposition)
         background.append(WorkerExit())
     background += in_process_evaluators(settings, store, exposition)
-    return create_app(settings, store, registry, background=background, exposition=exposition)
+    receivers: list[Callable[[FastAPI], AbstractAsyncContextManager[Any]]] = []
+    if settings.otlp_grpc_port:
+        # Each worker serves gRPC on the one port; SO_REUSEPORT spreads connections.
+        receivers.append(partial(OTLPGrpcServer, host=host, port=settings.otlp_grpc_port,
+                                 reuse_port=workers))
+    return create_app(settings, store, registry, background=background, exposition=exposition,
+                      receivers=receivers)
 
 
 def worker_app() -> FastAPI:
     """The app factory each worker process calls (settings come from its environment)."""
-    app = build_app(Settings())
+    app = build_app(Settings(), os.environ.get(HOST_ENV, "127.0.0.1"))
     tune_garbage_collector()
     return app
 
@@ -51,12 +62,15 @@ def serve(settings: Settings, *, host: str, port: int, workers: int, log_level: 
     options: dict[str, Any] = {"host": host, "port": port, "log_level": log_level,
                                "access_log": False}
     if workers <= 1:
-        app = build_app(settings)
+        app = build_app(settings, host)
         tune_garbage_collector()
         uvicorn.run(app, **options)
         return
     folder = fresh_multiprocess_folder()
     os.environ[MULTIPROC_ENV] = str(folder)
+    os.environ[HOST_ENV] = host
+    # The workers read their settings from the environment: pass on the CLI's port.
+    os.environ["VALUEWATCH_OTLP_GRPC_PORT"] = str(settings.otlp_grpc_port)
     try:
         uvicorn.run("valuewatch.serve:worker_app", factory=True, workers=workers, **options)
     finally:

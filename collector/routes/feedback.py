@@ -1,16 +1,23 @@
-"""POST /api/v1/feedback."""
+"""POST and GET /api/v1/feedback."""
 
-from fastapi import APIRouter
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import Table, select
+from sqlmodel import Session
+from sqlmodel import select as select_model
 
 from collector.acknowledge import CONFLICT, IngestResult, acknowledge, one_or_many
 from collector.bodies import FeedbackBody
 from collector.conflicts import read_store
-from collector.deps import JsonIngestDep
+from collector.deps import JsonIngestDep, ReadKey, StoreDep
+from collector.keyset import encode_cursor, in_time_range, newest_first
 from collector.validation import invalid
 from metrics.store.database import Store
-from metrics.store.tables import Feedback, Inference
+from metrics.store.tables import Feedback, FeedbackKind, FeedbackPublic, Inference
 
 router = APIRouter(prefix="/api/v1/feedback", tags=["feedback"])
 _inference: Table = Inference.__table__  # type: ignore[attr-defined]
@@ -52,3 +59,37 @@ def _shared_call_ids(store: Store, inference_ids: set[str]) -> dict[str, list[st
         for row in connection.execute(query):
             apps.setdefault(row.id, []).append(row.app)
     return {call: names for call, names in apps.items() if len(names) > 1}
+
+
+class FeedbackPage(BaseModel):
+    """One page of stored feedback, newest first, and the cursor for the next."""
+
+    items: list[FeedbackPublic]
+    next_cursor: str | None
+
+
+@router.get("", dependencies=[ReadKey])
+def list_feedback(
+    store: StoreDep,
+    app: str | None = None,
+    kind: FeedbackKind | None = None,
+    inference_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    cursor: str | None = None,
+) -> FeedbackPage:
+    """Stored feedback filtered by app, kind, call and time, newest first, paginated."""
+    query = select_model(Feedback)
+    for column, value in ((Feedback.app, app), (Feedback.kind, kind),
+                          (Feedback.inference_id, inference_id)):
+        if value is not None:
+            query = query.where(column == value)
+    query = in_time_range(query, Feedback, since, until)
+    query = newest_first(query, Feedback, cursor)
+    with Session(store.engine) as session:
+        rows = session.exec(query.limit(limit + 1)).all()
+    items = [FeedbackPublic.model_validate(row, from_attributes=True) for row in rows[:limit]]
+    return FeedbackPage(
+        items=items, next_cursor=encode_cursor(items[-1]) if len(rows) > limit else None
+    )

@@ -145,6 +145,14 @@ class Feedback(FeedbackBase, table=True):
     user_hash: str | None = Field(default=None, max_length=64)
 
 
+class FeedbackPublic(FeedbackBase):
+    """Stored feedback as the read API returns it; `app` is '' when it named none."""
+
+    app: str = ""
+    timestamp: datetime
+    user_hash: str | None = None
+
+
 def feedback_call(calls: FromClause) -> ColumnElement[bool]:
     """Feedback's join to the call it is about, in `calls` (the inference table or an alias).
 
@@ -188,6 +196,12 @@ class AccuracySample(AccuracySampleBase, table=True):
     __table_args__ = (Index("ix_accuracy_app_model_ts", "app", "model", "timestamp"),)
 
     timestamp: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class AccuracySamplePublic(AccuracySampleBase):
+    """A stored graded sample as the read API returns it."""
+
+    timestamp: datetime
 
 
 # --- business outcomes ---------------------------------------------------------------------

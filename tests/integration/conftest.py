@@ -41,7 +41,9 @@ class Server:
 
     @property
     def env(self) -> dict[str, str]:
-        return {"VALUEWATCH_DATABASE_URL": self.database_url} | self.extra_env
+        # gRPC off unless a test names a port: servers side by side would share 4317.
+        return {"VALUEWATCH_DATABASE_URL": self.database_url,
+                "VALUEWATCH_OTLP_GRPC_PORT": "0"} | self.extra_env
 
     @property
     def url(self) -> str:

@@ -164,6 +164,7 @@ The collector's container, in its Deployment or as a sidecar in a model's pod:
 {{- $port := ternary "valuewatch" "http" .sidecar }}
 {{- $workers := ternary 1 (int $values.collector.workers) .sidecar }}
 {{- $listen := ternary (int $values.sidecar.port) 8000 .sidecar }}
+{{- $grpc := ternary (int $values.sidecar.otlpGrpcPort) (int $values.collector.otlpGrpcPort) .sidecar }}
 {{- /* The evaluator Deployment owns the jobs where there is one (always with sidecars); else this container. */}}
 {{- $scheduler := "true" }}
 {{- if or .sidecar (include "valuewatch.evaluatorDeployed" $root) }}
@@ -182,10 +183,17 @@ The collector's container, in its Deployment or as a sidecar in a model's pod:
     - {{ $values.logLevel }}
     - --workers
     - {{ $workers | quote }}
+    - --otlp-grpc-port
+    - {{ $grpc | quote }}
   ports:
     - name: {{ $port }}
       containerPort: {{ $listen }}
       protocol: TCP
+    {{- if $grpc }}
+    - name: {{ ternary "vw-otlp-grpc" "otlp-grpc" .sidecar }}
+      containerPort: {{ $grpc }}
+      protocol: TCP
+    {{- end }}
   env:
     {{- include "valuewatch.env" (dict "root" $root "scheduler" $scheduler "reports" (not .sidecar) "multiproc" (gt $workers 1)) | nindent 4 }}
     {{- if .sidecar }}

@@ -17,10 +17,13 @@ from metrics.store.tables import AuditEntry, Scope
 ACCESS: dict[tuple[str, str], Scope | None] = {
     ("POST", "/api/v1/inferences"): Scope.ingest,
     ("GET", "/api/v1/inferences"): Scope.read,
+    ("GET", "/api/v1/accuracy"): Scope.read,
+    ("GET", "/api/v1/feedback"): Scope.read,
     ("POST", "/api/v1/feedback"): Scope.ingest,
     ("POST", "/api/v1/accuracy"): Scope.ingest,
     ("POST", "/api/v1/outcomes"): Scope.ingest,
     ("POST", "/v1/traces"): Scope.ingest,
+    ("POST", "/v1/logs"): Scope.ingest,
     ("GET", "/api/v1/evaluations"): Scope.read,
     ("GET", "/api/v1/kpis"): Scope.read,
     ("GET", "/api/v1/reports/{month}"): Scope.read,

@@ -49,12 +49,25 @@ def test_both_services_point_at_their_pods_named_ports() -> None:
     rendered = objects(DEFAULT.values)
     collector = named(rendered, "Service", "valuewatch")["spec"]
     evaluator = named(rendered, "Service", "valuewatch-evaluator")["spec"]
-    assert collector["ports"] == [{"name": "http", "port": 8000, "targetPort": "http",
-                                   "protocol": "TCP"}]
+    assert collector["ports"] == [
+        {"name": "http", "port": 8000, "targetPort": "http", "protocol": "TCP"},
+        {"name": "otlp-grpc", "port": 4317, "targetPort": "otlp-grpc", "protocol": "TCP",
+         "appProtocol": "grpc"},
+    ]
     assert collector["selector"]["app.kubernetes.io/component"] == "collector"
     assert evaluator["ports"] == [{"name": "metrics", "port": 9464, "targetPort": "metrics",
                                    "protocol": "TCP"}]
     assert evaluator["selector"]["app.kubernetes.io/component"] == "evaluator"
+
+
+def test_the_collector_listens_for_otlp_grpc_on_4317_unless_turned_off() -> None:
+    served = container(objects(DEFAULT.values), "valuewatch")
+    assert served["args"][served["args"].index("--otlp-grpc-port") + 1] == "4317"
+    assert {"name": "otlp-grpc", "containerPort": 4317, "protocol": "TCP"} in served["ports"]
+    off = objects({"collector": {"otlpGrpcPort": 0}})
+    assert [p["name"] for p in named(off, "Service", "valuewatch")["spec"]["ports"]] == ["http"]
+    served = container(off, "valuewatch")
+    assert served["args"][served["args"].index("--otlp-grpc-port") + 1] == "0"
 
 
 def test_the_collector_is_probed_on_healthz_and_readyz_and_the_evaluator_on_its_metrics_port(
