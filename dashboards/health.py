@@ -142,10 +142,13 @@ def valuewatch_itself(config: MonitoringConfig) -> Section:
                     description="Seconds since each evaluator job last succeeded. Drift runs "
                     "hourly, accuracy and feedback every 5 minutes, rollup and retention daily."),
          8),
-        (timeseries("OTLP spans received", "suffix: spans/s",
-                    [Query(or_zero(platform.otlp_span_rate(W)), "{{result}}")],
-                    description="Spans on POST /v1/traces: GenAI spans accepted, duplicate or "
-                    "rejected; other spans ignored. 0 until the first."), 8),
+        (timeseries("OTLP received", "suffix: /s",
+                    [Query(or_zero(platform.otlp_span_rate(W)), "spans {{result}}"),
+                     Query(or_zero(platform.otlp_log_record_rate(W)), "log records {{result}}")],
+                    description="Spans (/v1/traces and gRPC): GenAI spans accepted, duplicate "
+                    "or rejected; other spans ignored. Log records (/v1/logs and gRPC): "
+                    "evaluation events likewise; other records ignored. 0 until the first."),
+         8),
         (timeseries("Calls without a price", "reqps",
                     [Query(or_zero(calls.unpriced_call_rate(CALLS_SELECTED, window=W)),
                            BY_CALL_LEGEND)],

@@ -42,6 +42,12 @@ def otlp_span_rate(window: str) -> str:
     return sum_rate("result", spec("valuewatch_otlp_spans_total").name, window=window)
 
 
+def otlp_log_record_rate(window: str) -> str:
+    """Log records received on /v1/logs (and gRPC) per second by result: evaluation events
+    accepted, duplicate or rejected; other records ignored."""
+    return sum_rate("result", spec("valuewatch_otlp_log_records_total").name, window=window)
+
+
 def label_overflow_rate(window: str) -> str:
     """Label values folded into `other` per second, by label, once a label hits its cap."""
     return sum_rate("label", spec("valuewatch_label_overflow_total").name, window=window)
