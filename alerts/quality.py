@@ -28,7 +28,8 @@ def quality_group(config: MonitoringConfig) -> RuleGroup:
               for_="10m",
               summary=f"{CALL} answers {{{{ $labels.task }}}} below the {target} accuracy target.",
               description="Even the upper bound of the 95% interval of the share of graded "
-              "samples answered correctly is {{ $value | humanizePercentage }}, under the "
+              "samples answered correctly (the judge's grades corrected by the humans' where "
+              "both exist) is {{ $value | humanizePercentage }}, under the "
               f"{target} target (VALUEWATCH_ACCURACY_TARGET)."),
         alert("ThumbsUpDropped", TICKET, quality.thumbs_up_dropped(limits.thumbs_up_drop),
               for_="30m",

@@ -38,9 +38,12 @@ def accuracy(config: MonitoringConfig) -> Section:
     """Graded samples: share correct and mean score, with intervals."""
     return Section("Accuracy (graded samples)", [
         (estimate_panel("Share answered correctly, with 95% interval",
-                        interval_queries(quality.accuracy, TASK),
-                        "Latest window of graded samples, per task (Wilson interval). The "
-                        "accuracy alert fires when even the upper bound is under the line.",
+                        interval_queries(quality.accuracy_best, TASK),
+                        "Latest window of graded samples, per task (Wilson interval). Where "
+                        "a task has calls graded by both a human and the LLM judge, the "
+                        "judge's share corrected by the humans' (prediction-powered), whose "
+                        "interval is narrower. The accuracy alert fires when even the upper "
+                        "bound is under the line.",
                         config.accuracy_target), 9),
         (estimate_panel("Mean grader score, with 95% interval",
                         interval_queries(quality.accuracy_score, TASK),

@@ -30,6 +30,7 @@ EVALUATORS = ("drift", "accuracy", "feedback")
 # (evaluator, statistic) -> the metric of an estimate with `_lower` and `_upper` bounds.
 ESTIMATES = {
     ("accuracy", "correct_ratio"): "valuewatch_accuracy_ratio",
+    ("accuracy", "correct_ratio_corrected"): "valuewatch_accuracy_corrected_ratio",
     ("accuracy", "score_mean"): "valuewatch_accuracy_score",
     ("feedback", "thumbs_up_ratio"): "valuewatch_feedback_thumbs_up_ratio",
     ("feedback", "csat_ratio"): "valuewatch_feedback_csat_ratio",

@@ -227,6 +227,12 @@ CATALOG: tuple[MetricSpec, ...] = (
         ACCURACY_LABELS,
     ),
     *_with_interval(
+        "valuewatch_accuracy_corrected_ratio",
+        "Share answered correctly in the latest window from the LLM judge's grades "
+        "corrected by the human grades of the same calls (prediction-powered, PPI++).",
+        "ratio", ACCURACY_LABELS,
+    ),
+    *_with_interval(
         "valuewatch_accuracy_score",
         "Mean grader score (0 to 1) in the latest window.", "score", ACCURACY_LABELS,
     ),

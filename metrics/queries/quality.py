@@ -7,6 +7,7 @@ ACCURACY_BY = "app, gen_ai_response_model, task"
 DRIFT_BY = "app, gen_ai_response_model, signal, method"
 DRIFT_PER_SIGNAL_BY = "app, gen_ai_response_model, method"
 ACCURACY = spec("valuewatch_accuracy_ratio").name
+ACCURACY_CORRECTED = spec("valuewatch_accuracy_corrected_ratio").name
 ACCURACY_SCORE = spec("valuewatch_accuracy_score").name
 THUMBS_UP = spec("valuewatch_feedback_thumbs_up_ratio").name
 CSAT = spec("valuewatch_feedback_csat_ratio").name
@@ -25,6 +26,13 @@ def estimate(metric: str, bound: str, *matchers: str, by: str) -> str:
 def accuracy(bound: str, *matchers: str) -> str:
     """Share of graded samples answered correctly in the latest window, or a bound."""
     return estimate(ACCURACY, bound, *matchers, by=ACCURACY_BY)
+
+
+def accuracy_best(bound: str, *matchers: str) -> str:
+    """The share correct, judge grades corrected by human ones where a task has both,
+    else the plain share of graded samples; or a bound of its interval."""
+    corrected = estimate(ACCURACY_CORRECTED, bound, *matchers, by=ACCURACY_BY)
+    return f"{corrected}\nor\n{accuracy(bound, *matchers)}"
 
 
 def accuracy_score(bound: str, *matchers: str) -> str:
@@ -87,8 +95,9 @@ def drift_detected() -> str:
 
 
 def accuracy_below(target: float) -> str:
-    """Alert: the upper 95% bound of the share answered correctly, where under `target`."""
-    return f"{accuracy('_upper')} < {target:g}"
+    """Alert: the upper 95% bound of the share answered correctly, where under `target`;
+    the judge-corrected share's where there is one."""
+    return f"(\n{accuracy_best('_upper')}\n) < {target:g}"
 
 
 def thumbs_up_dropped(drop: float) -> str:
