@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from evaluators.jobs import Job
 from evaluators.quality.estimates import share
 from evaluators.runner import run_job
+from evaluators.stats.prediction_powered import corrected_share
 from evaluators.windows import Window
 from metrics.settings import Settings
 from metrics.store.database import Store
@@ -133,3 +134,44 @@ def test_what_pages_at_the_default_target_is_what_the_docs_say(
 ) -> None:
     estimate = share(correct, graded)
     assert estimate.below(Settings().accuracy_target) is pages
+
+
+def test_judge_grades_corrected_by_human_ones_are_stored_beside_the_plain_share(
+    store: Store, insert: Callable, jobs: Callable[..., Job]
+) -> None:
+    rng = np.random.default_rng(8)
+    truth = rng.random(2_000) < 0.8
+    judge = truth | (rng.random(2_000) < 0.5)  # lenient: calls half the wrong answers right
+    moments = [HOUR.start + HOUR.length * (i + 0.5) / 2_000 for i in range(2_000)]
+    rows = [{"id": f"j{i}", "inference_id": f"call-{i}", "app": "support",
+             "model": "gpt-4o-mini", "task": "qa", "correct": bool(judge[i]), "score": None,
+             "grader": "judge", "timestamp": moments[i]} for i in range(2_000)]
+    rows += [{**row, "id": f"h{i}", "correct": bool(truth[i]), "grader": "human"}
+             for i, row in enumerate(rows[:150])]
+    insert(AccuracySample, rows)
+
+    run_job(store, jobs("accuracy"), NOW)
+
+    corrected = accuracy_results(store)[("qa", "correct_ratio_corrected")]
+    expected = corrected_share(truth[:150], judge[:150], judge[150:])
+    assert corrected.value == approx(expected.value, rel=1e-12)
+    assert (corrected.lower, corrected.upper) == (approx(expected.lower), approx(expected.upper))
+    assert corrected.details["method"] == "prediction_powered"
+    assert corrected.details["n_human"] == 150 and corrected.details["n_judge"] == 2_000
+    assert corrected.details["lambda"] == approx(expected.lam)
+    assert corrected.details["judge_only"] == approx(judge.mean())
+    human = binomtest(int(truth[:150].sum()), 150).proportion_ci(0.95, method="wilson")
+    assert corrected.upper - corrected.lower < human.high - human.low
+
+
+def test_no_corrected_share_without_enough_calls_graded_both_ways(
+    store: Store, insert: Callable, jobs: Callable[..., Job]
+) -> None:
+    rows = graded(40, [True, False] * 20, [None] * 40)
+    rows = [{**row, "inference_id": row["id"], "grader": "judge"} for row in rows]
+    rows += [{**row, "id": f"h-{row['id']}", "grader": "human"} for row in rows[:10]]
+    insert(AccuracySample, rows)
+
+    run_job(store, jobs("accuracy"), NOW)
+
+    assert ("qa", "correct_ratio_corrected") not in accuracy_results(store)
