@@ -4,6 +4,7 @@ Markdown, HTML and PDF writers only say how each kind of block looks."""
 from evaluators.value.report.blocks import Block, Bullets, Chart, Heading, Table, Text
 from evaluators.value.report.document import Report
 from evaluators.value.report.numbers import formatted, signed
+from evaluators.value.report.quality import JUDGE_CORRECTION
 from evaluators.value.report.sections import causes_blocks, dimension_blocks, waterfall_blocks
 
 NO_DATA = (
@@ -126,6 +127,7 @@ def _quality(report: Report) -> list[Block]:
             (a.app, a.model, a.task, f"{a.graded:,}", formatted(a.ratio, "ratio"),
              str(a.windows_below_target)) for a in report.accuracy
         ]) if report.accuracy else Text("No graded samples this month."),
+        *([Text(JUDGE_CORRECTION)] if report.accuracy else []),
         Table(("app", "model", "signal", "method", "windows", "drifted", "max score"), [
             (d.app, d.model, d.signal, d.method, str(d.windows), str(d.detected),
              f"{d.max_score:.3g}") for d in report.drift

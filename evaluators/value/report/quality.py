@@ -11,6 +11,15 @@ from evaluators.value.report.document import AccuracyLine, DriftLine
 from metrics.value.periods import Month
 
 _r = EVALUATION_RESULTS.c
+JUDGE_CORRECTION = (
+    "Where an app grades its answers with an AI judge and has a person check some of them, "
+    "the accuracy alert and dashboard use the judge's grades corrected by the person's: "
+    "on the answers graded both ways we measure how far the judge is off, and remove that "
+    "gap from the judge's score on all its answers. The result is as trustworthy as the "
+    "human grades alone but more precise, because the judge has seen many more answers; "
+    "the judge's own score is not used as is, since a lenient or strict judge is "
+    "consistently off."
+)
 
 
 def accuracy_lines(connection: Connection, month: Month, days: DailyRows) -> list[AccuracyLine]:
