@@ -16,6 +16,14 @@ judge by how much it tells about the humans' grades:
     lam = cov(labels, predictions) / ((1 + n / N) * var(all predictions)),  clipped to [0, 1]
 
 so an uninformative judge gets `lam = 0` and the estimate is the humans' mean.
+
+With `small_sample=True` (what the evaluator uses) the interval is made for 0/1 grades
+and few humans, as Agresti and Coull's is for one share: the rectifier's variance counts
+two more passing and two more failing human grades (`PSEUDO_GRADES`, about z²/2), each
+with the judge's mean grade, and the quantile is Student's t with n − 1 degrees of
+freedom. The plain normal interval, the one ppi-python computes, covered the true
+accuracy in 93.3 % of 1,000 simulated apps with 50 to 500 human grades; this one in 93.9
+to 95.1 % over four seeds of 1,000 (`bench/judge_accuracy.py`).
 """
 
 import math
@@ -23,9 +31,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.stats import norm
+from scipy.stats import norm, t
 
-from evaluators.stats.intervals import wilson_interval
+# Pseudo-grades per side in the small-sample interval: z²/2 for 95 %, rounded.
+PSEUDO_GRADES = 2
 
 
 @dataclass(frozen=True)
@@ -63,11 +72,13 @@ def prediction_powered_mean(
     *,
     lam: float | None = None,
     confidence: float = 0.95,
+    small_sample: bool = False,
 ) -> PredictionPoweredMean:
-    """The prediction-powered mean of `labels` and its normal interval at `confidence`.
+    """The prediction-powered mean of `labels` and its interval at `confidence`.
 
     `labels[i]` and `predictions[i]` grade the same call; `predictions_unlabeled` grade
     other calls. `lam` None tunes it (PPI++); 1 is plain PPI, 0 the labels' mean alone.
+    `small_sample` widens the normal interval to a t one (see the module's docstring).
     """
     if not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence must be between 0 and 1, got {confidence}")
@@ -77,32 +88,37 @@ def prediction_powered_mean(
     n, big_n = len(y), len(y_hat_unlabeled)
     rectifier = y - lam * y_hat
     value = float(lam * y_hat_unlabeled.mean() + rectifier.mean())
+    ddof = 1 if small_sample else 0
+    spread = rectifier
+    if small_sample:
+        judged = lam * y_hat.mean()
+        spread = np.concatenate([rectifier, np.full(PSEUDO_GRADES, 1.0 - judged),
+                                 np.full(PSEUDO_GRADES, -judged)])
     std_error = math.sqrt(
-        float(np.var(lam * y_hat_unlabeled)) / big_n + float(np.var(rectifier)) / n
+        float(np.var(lam * y_hat_unlabeled, ddof=ddof if big_n > 1 else 0)) / big_n
+        + float(np.var(spread, ddof=ddof)) / n
     )
     if std_error == 0.0:
         return PredictionPoweredMean(value, None, None, lam, n, big_n)
-    half_width = float(norm.ppf(0.5 + confidence / 2)) * std_error
+    quantile = t.ppf(0.5 + confidence / 2, n - 1) if small_sample else norm.ppf(
+        0.5 + confidence / 2)
+    half_width = float(quantile) * std_error
     return PredictionPoweredMean(value, value - half_width, value + half_width, lam, n, big_n)
 
 
 def corrected_share(
     human: ArrayLike, judge_paired: ArrayLike, judge_only: ArrayLike
 ) -> PredictionPoweredMean:
-    """The share correct from 0/1 grades: PPI++ with its bounds clipped to [0, 1].
-
-    Where its standard error is zero (every human grade alike and the judge no help), the
-    normal interval would claim certainty; the humans' Wilson interval is given instead.
-    """
-    estimate = prediction_powered_mean(human, judge_paired, judge_only)
+    """The share correct from 0/1 grades: PPI++ with its small-sample interval (never a
+    point: the pseudo-grades give it a spread), its bounds clipped to [0, 1]."""
+    estimate = prediction_powered_mean(human, judge_paired, judge_only, small_sample=True)
     if estimate.lower is None or estimate.upper is None:
-        labels = np.asarray(human, dtype=float)
-        lower, upper = wilson_interval(int(labels.sum()), labels.size)
-    else:
-        lower, upper = max(0.0, estimate.lower), min(1.0, estimate.upper)
-    value = min(1.0, max(0.0, estimate.value))
-    return PredictionPoweredMean(value, lower, upper, estimate.lam,
-                                 estimate.labeled_count, estimate.unlabeled_count)
+        raise RuntimeError("the small-sample interval always has a spread")
+    return PredictionPoweredMean(
+        min(1.0, max(0.0, estimate.value)), max(0.0, estimate.lower),
+        min(1.0, estimate.upper), estimate.lam, estimate.labeled_count,
+        estimate.unlabeled_count,
+    )
 
 
 def _arrays(

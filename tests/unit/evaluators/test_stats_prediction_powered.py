@@ -53,13 +53,16 @@ def test_an_uninformative_judge_gets_no_weight_and_a_perfect_one_full_weight() -
     assert prediction_powered_mean(human, human, same_kind).lam > 0.85
 
 
-def test_human_grades_all_alike_fall_back_to_their_wilson_interval() -> None:
+def test_human_grades_all_alike_still_leave_room_for_error() -> None:
+    # 30 of 30 right: the normal interval would be the point 1; the pseudo-grades keep
+    # a lower bound near the humans' own Wilson one (0.8865), not a false certainty.
     ones = np.ones(30)
 
     share = corrected_share(ones, ones, np.ones(1_000))
 
     assert share.value == 1.0
-    assert (share.lower, share.upper) == (approx(0.8865, abs=1e-4), 1.0)
+    assert (share.lower, share.upper) == (approx(0.9108, abs=1e-4), 1.0)
+    assert prediction_powered_mean(ones, ones, np.ones(1_000)).lower is None
 
 
 def test_unpaired_grades_are_refused() -> None:
