@@ -19,7 +19,7 @@ from metrics.conventions import (
     sli_error_ratio,
     sli_total_events,
 )
-from metrics.queries import calls, error_budget
+from metrics.queries import calls, error_budget, quality_sli
 from metrics.slo import SHORTEST_WINDOW, SLO, sli_windows
 
 
@@ -31,8 +31,15 @@ class SLIEvents:
     total: str
 
 
-def call_events(slo: SLO) -> SLIEvents:
-    """The calls an SLO counts, per app: failed of all, or (latency) slow of successful."""
+def sli_events(slo: SLO) -> SLIEvents:
+    """The events an SLO counts, per app: failed calls of all, (latency) slow of successful,
+    graded calls judged wrong of those judged, or negative feedback of positive and negative."""
+    if slo.kind == "accuracy":
+        return SLIEvents(quality_sli.judged_wrong_rate(window=SHORTEST_WINDOW),
+                         quality_sli.judged_rate(window=SHORTEST_WINDOW))
+    if slo.kind == "positive_feedback":
+        return SLIEvents(quality_sli.negative_feedback_rate(window=SHORTEST_WINDOW),
+                         quality_sli.opinionated_feedback_rate(window=SHORTEST_WINDOW))
     if slo.latency_threshold_s is not None:
         return SLIEvents(calls.slow_rate(slo.latency_threshold_s, window=SHORTEST_WINDOW),
                          calls.succeeded_rate(window=SHORTEST_WINDOW))
@@ -75,7 +82,7 @@ def recording_groups(slos: tuple[SLO, ...], period_days: int) -> tuple[RuleGroup
     """The SLIs first, then the metadata computed from them."""
     return (
         RuleGroup("valuewatch-slo-sli", tuple(
-            r for s in slos for r in sli_rules(s.kind, call_events(s), period_days))),
+            r for s in slos for r in sli_rules(s.kind, sli_events(s), period_days))),
         RuleGroup("valuewatch-slo-meta",
                   tuple(r for s in slos for r in metadata_rules(s, period_days))),
     )

@@ -72,7 +72,8 @@ def usage(config: MonitoringConfig) -> Section:
                     thresholds=(("green", None), ("orange", 1.0), ("red", 14.4))), 8),
         (stat(f"SLO attainment over {period} days", "percentunit",
               [Query(error_budget.attainment(period, APP_SELECTED), "{{app}} {{slo}}")],
-              description="Share of good calls over the SLO period. Objectives: "
+              description="Share of good events (calls, graded calls, feedback) over the "
+              "SLO period. Objectives: "
               + "; ".join(slo.describe() for slo in config.slos) + "."), 12),
         (stat("Error budget remaining", "percentunit",
               [Query(error_budget.budget_left(APP_SELECTED), "{{app}} {{slo}}")],

@@ -8,8 +8,9 @@ from grafanalib.core import Dashboard, Panel
 from dashboards.panels import Query, Section, generated_dashboard, stat, timeseries, value_text
 from dashboards.variables import app_and_model, label_variable
 from metrics.monitoring import MonitoringConfig
-from metrics.queries import quality
+from metrics.queries import error_budget, quality
 from metrics.queries.promql import APP_SELECTED, CALLS_SELECTED, RATE_INTERVAL, label_values
+from metrics.slo import QUALITY_KINDS
 
 CALL = "{{app}} / {{gen_ai_response_model}}"
 TASK = f"{CALL} {{{{task}}}}"
@@ -79,6 +80,22 @@ def feedback(config: MonitoringConfig) -> Section:
     ])
 
 
+def quality_slos(config: MonitoringConfig) -> Section:
+    """The error budget left of each quality SLO, per app."""
+    slos = [config.slo(kind) for kind in QUALITY_KINDS]
+    return Section("Quality SLOs (raw grades and feedback)", [
+        (stat("Quality error budget remaining", "percentunit",
+              [Query(error_budget.budget_left(APP_SELECTED, error_budget.slo_among(QUALITY_KINDS)),
+                     "{{app}} {{slo}}")],
+              description=f"Share of each quality SLO's {config.period_days}-day error budget "
+              "not yet spent, from the collector's counts of graded calls and feedback (not "
+              "the evaluators' estimates). Objectives: "
+              + "; ".join(slo.describe() for slo in slos) + ".",
+              thresholds=(("red", None), ("orange", 0.0), ("green", 0.25)),
+              no_value="no graded calls or feedback in the SLO period"), 24),
+    ])
+
+
 def drift() -> Section:
     """Per signal: the measure against its threshold, and whether it drifted."""
     selected = (CALLS_SELECTED, SIGNAL)
@@ -106,4 +123,5 @@ def quality_dashboard(config: MonitoringConfig) -> Dashboard:
         "Quality and drift", "quality-drift",
         "Are answers still right, and do users still like them?",
         [*app_and_model(), signal], accuracy(config), feedback(config), drift(),
+        quality_slos(config),
     )

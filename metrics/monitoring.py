@@ -67,6 +67,8 @@ def load_monitoring(settings: Settings) -> MonitoringConfig:
         slos=(
             SLO("availability", s.slo_availability_target),
             SLO("latency", s.slo_latency_target, latency_threshold_s=s.slo_latency_threshold_s),
+            SLO("accuracy", s.slo_accuracy_target),
+            SLO("positive_feedback", s.slo_positive_feedback_target),
         ),
         period_days=s.slo_period_days,
         accuracy_target=s.accuracy_target,

@@ -117,6 +117,8 @@ class Settings(BaseSettings):
     slo_availability_target: float = 0.99  # share of calls that do not fail
     slo_latency_target: float = 0.95  # share of successful calls under the threshold
     slo_latency_threshold_s: float = 2.56  # a gen_ai_client_operation_duration_seconds bucket
+    slo_accuracy_target: float = 0.9  # share of graded calls (right or wrong) judged correct
+    slo_positive_feedback_target: float = 0.8  # share of positive and negative feedback positive
     alerts_runbook_url: str = "https://github.com/valuewatch/valuewatch/blob/main/docs/runbook.md"
     alerts_collector_job: str = "valuewatch"  # Prometheus scrape job names
     alerts_evaluator_job: str = "valuewatch-evaluator"  # "" when `serve` runs the evaluators

@@ -9,6 +9,11 @@ burning does. Over a 30-day period the burn-rate factors are 14.4, 6, 3 and 1.
 A ratio alone is no evidence on a quiet app: at one call a minute and a 99.9% objective a
 single failed call is 1.7% of the hour, over the 1.44% that pages. So every alert also needs
 `MIN_ERROR_EVENTS` bad calls in its long window (the SRE workbook's "low-traffic services").
+
+The quality SLOs count graded calls judged wrong and negative feedback the same way. Their
+objectives are low (90%, 80%), so some burn rates cannot be reached: at an 80% objective even
+all-negative feedback burns the budget 5 times too fast, under the page's 6 and 14.4. A
+window pair whose limit is 100% or more is left out, and an alert left with none is not made.
 """
 
 from dataclasses import dataclass
@@ -16,7 +21,15 @@ from typing import Literal
 
 from metrics.conventions import PAGE, TICKET
 
-SLOKind = Literal["availability", "latency"]
+SLOKind = Literal["availability", "latency", "accuracy", "positive_feedback"]
+QUALITY_KINDS: tuple[SLOKind, ...] = ("accuracy", "positive_feedback")
+# What an alert says was bad, and what the objective holds good, per kind.
+_BAD = {"availability": "calls were bad", "latency": "calls were bad",
+        "accuracy": "graded calls were judged wrong",
+        "positive_feedback": "positive and negative feedback was negative"}
+_GOOD = {"availability": "of calls do not fail",
+         "accuracy": "of graded calls are judged correct",
+         "positive_feedback": "of positive and negative feedback is positive"}
 _SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800, "y": 31_536_000}
 
 
@@ -39,6 +52,10 @@ class BurnRateWindow:
         """The burn rate (multiple of the sustainable error ratio) this window alerts on."""
         hours = duration_seconds(self.long) / 3600
         return self.budget_percent * period_days * 24 / (100 * hours)
+
+    def reachable(self, period_days: int, error_budget: float) -> bool:
+        """Whether an error ratio can exceed this window's limit: under 100% it can."""
+        return self.factor(period_days) * error_budget < 1
 
 
 @dataclass(frozen=True)
@@ -78,7 +95,8 @@ MIN_ERROR_EVENTS = 5
 
 @dataclass(frozen=True)
 class SLO:
-    """An objective on the share of good LLM calls, per app, over `period_days`."""
+    """An objective on the share of good events (LLM calls, graded calls, feedback), per app,
+    over `period_days`."""
 
     kind: SLOKind
     objective: float  # e.g. 0.99: 99% of calls are good
@@ -91,12 +109,17 @@ class SLO:
 
     @property
     def title(self) -> str:
-        """The SLO's name as alert names spell it (`Availability`, `Latency`)."""
-        return self.kind.capitalize()
+        """The SLO's name as alert names spell it (`Availability`, `PositiveFeedback`)."""
+        return "".join(word.capitalize() for word in self.kind.split("_"))
+
+    @property
+    def bad_events(self) -> str:
+        """What the SLO counts as bad, as an alert says it (`calls were bad`)."""
+        return _BAD[self.kind]
 
     def describe(self) -> str:
         """The objective in words, e.g. `99% of calls do not fail`."""
         share = f"{self.objective * 100:.10g}%"
         if self.latency_threshold_s is not None:
             return f"{share} of successful calls take under {self.latency_threshold_s:g} s"
-        return f"{share} of calls do not fail"
+        return f"{share} {_GOOD[self.kind]}"

@@ -21,6 +21,11 @@ def slo_series(name: str, slo: str, *matchers: str) -> str:
     return series(name, equals(SLO_LABEL, slo), *matchers)
 
 
+def slo_among(slos: tuple[str, ...]) -> str:
+    """The matcher of the series of any of `slos`."""
+    return f'{SLO_LABEL}=~"{"|".join(slos)}"'
+
+
 def ratio_of_sums(slo: str, window: str) -> str:
     """An SLO's error ratio over `window`: bad events over all events, both summed from the
     shortest window's rates, so a busy minute weighs more than a quiet one and an idle one

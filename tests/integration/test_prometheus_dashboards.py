@@ -18,7 +18,10 @@ import pytest
 from alerts.pipeline import alert_files
 from dashboards.build import dashboard_files, panel_queries
 from metrics.conventions import RULES_FILE
+from metrics.queries import error_budget
 from metrics.queries.calls import CALLS
+from metrics.queries.promql import APP_SELECTED
+from metrics.slo import QUALITY_KINDS
 from metrics.types import utc_now
 from tests.golden.compare import ROOT, settings_without_environment
 from tests.integration.conftest import Server, valuewatch
@@ -181,6 +184,17 @@ def test_every_panel_query_returns_data_from_the_real_stack(
     values = wait_until(lambda: finite_values(query(stack.prometheus_url, promql)), 10,
                         f"{dashboard} '{title}' returned a number for {promql}")
     assert values
+
+
+def test_each_quality_slo_has_a_budget_from_the_seeded_grades_and_feedback(
+    stack: Stack,
+) -> None:
+    promql = with_variables(error_budget.budget_left(
+        APP_SELECTED, error_budget.slo_among(QUALITY_KINDS)))
+    found = wait_until(lambda: {s["metric"]["slo"] for s in query(stack.prometheus_url, promql)
+                                if math.isfinite(float(s["value"][1]))} >= set(QUALITY_KINDS),
+                       10, f"a budget for accuracy and positive feedback from {promql}")
+    assert found
 
 
 @pytest.mark.parametrize(("label", "metric", "expected"), [

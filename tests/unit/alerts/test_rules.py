@@ -26,7 +26,7 @@ def runbook_anchors() -> set[str]:
 def test_every_alert_has_a_severity_a_summary_a_description_and_a_runbook_link(
     alerts: list[AlertRule], config: MonitoringConfig
 ) -> None:
-    assert len(alerts) == 16
+    assert len(alerts) == 19
     for alert in alerts:
         rule = alert.as_dict()
         assert rule["labels"]["severity"] in ("page", "ticket"), alert.alert
@@ -112,7 +112,7 @@ def test_every_sli_window_is_a_ratio_of_summed_events_not_a_mean_of_ratios(
     )
     windows = [r.expr for g in groups for r in g.rules if isinstance(r, RecordingRule)
                and r.record.startswith("slo:sli_error:ratio_rate")]
-    assert len(windows) == 16  # 7 alert windows and the period, for two SLOs
+    assert len(windows) == 32  # 7 alert windows and the period, for four SLOs
     assert all("avg_over_time" not in w and "> 0)" in w for w in windows)
 
 
