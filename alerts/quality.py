@@ -9,10 +9,13 @@ CALL = "{{ $labels.app }} / {{ $labels.gen_ai_response_model }}"
 # Drift must hold for this many drift windows: one window is flagged by chance at the
 # test's level, two in a row rarely are (about 1 in 400 for a 5% level).
 DRIFT_PERSISTS_WINDOWS = 1.5
+# A gap between segments must hold this long: several hourly windows of a day-long window.
+SEGMENT_GAP_PERSISTS = "6h"
 
 
 def quality_group(config: MonitoringConfig) -> RuleGroup:
-    """Drift, accuracy under target, fewer thumbs up, and a cost spike."""
+    """Drift, accuracy under target, fewer thumbs up, a gap between segments, and a cost
+    spike."""
     limits = config.thresholds
     target = f"{config.accuracy_target * 100:.10g}%"
     factor, floor = limits.cost_spike_factor, limits.cost_spike_min_usd_per_hour
@@ -37,6 +40,14 @@ def quality_group(config: MonitoringConfig) -> RuleGroup:
               description="The upper bound of the thumbs-up ratio's 95% interval is "
               "{{ $value | humanizePercentage }}, more than "
               f"{limits.thumbs_up_drop * 100:.10g}% below its 7-day mean."),
+        alert("SegmentGap", TICKET, quality.segment_gap_significant(config.fairness_alpha),
+              for_=SEGMENT_GAP_PERSISTS,
+              summary=f"{{{{ $labels.metric }}}} of {CALL} differs across "
+              "{{ $labels.segment }} segments.",
+              description="The largest gap between {{ $labels.segment }} segments is "
+              "{{ $value | humanize }}, at least its threshold, and the parity test's "
+              f"Holm-corrected p-value is under {config.fairness_alpha:g}, for "
+              f"{SEGMENT_GAP_PERSISTS}. The Quality and drift dashboard shows each segment."),
         alert("CostSpike", TICKET, calls.cost_spike(factor, floor), for_="30m",
               summary="{{ $labels.app }} spends {{ $value | humanize }} USD an hour, over "
               f"{factor:g} times the same hour last week.",

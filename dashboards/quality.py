@@ -115,6 +115,30 @@ def drift() -> Section:
     ])
 
 
+def fairness(config: MonitoringConfig) -> Section:
+    """Per segment key and metric: the largest gap between segments, whether it is
+    significant, and each segment's value."""
+    gap = f"{CALL} {{{{segment}}}} {{{{metric}}}}"
+    alpha = config.fairness_alpha
+    return Section("Fairness across segments", [
+        (timeseries("Largest gap between segments, with 95% interval", "short",
+                    interval_queries(quality.segment_gap, gap),
+                    description="Highest minus lowest segment of each call attribute "
+                    "(VALUEWATCH_SEGMENTS): a share for accuracy and positive_feedback, "
+                    "seconds for latency_s.", dashed=(1, 2), no_value=NOT_EVALUATED), 8),
+        (timeseries("Corrected p-value of the parity test", "short",
+                    [Query(quality.segment_gap_p_value(CALLS_SELECTED), gap)],
+                    description="Chi-squared (shares) or Kruskal-Wallis (latency), Holm-"
+                    f"corrected; the alert needs it under {alpha:g} and the gap at least "
+                    "its threshold.", thresholds=(("red", None), ("green", alpha)),
+                    no_value=NOT_EVALUATED), 8),
+        (timeseries("Value per segment", "short",
+                    [Query(quality.segment_values(CALLS_SELECTED), f"{gap} {{{{segment_value}}}}")],
+                    description="Each segment's accuracy, positive feedback share or mean "
+                    "latency; rare values are folded into other.", no_value=NOT_EVALUATED), 8),
+    ])
+
+
 def quality_dashboard(config: MonitoringConfig) -> Dashboard:
     """The quality and drift dashboard."""
     signal = label_variable("signal", "Drift signal", label_values(
@@ -123,5 +147,6 @@ def quality_dashboard(config: MonitoringConfig) -> Dashboard:
         "Quality and drift", "quality-drift",
         "Are answers still right, and do users still like them?",
         [*app_and_model(), signal], accuracy(config), feedback(config), drift(),
+        fairness(config),
         quality_slos(config),
     )

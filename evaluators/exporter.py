@@ -16,6 +16,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from evaluators.fairness.export import add_segment_samples
 from evaluators.results import EVALUATION_RESULTS
 from evaluators.run_state import last_successes
 from evaluators.stats import drift
@@ -26,7 +27,7 @@ from metrics.instruments import OVERFLOW_VALUE, LabelLimiter
 from metrics.store.database import Store
 
 log = logging.getLogger("valuewatch.evaluators")
-EVALUATORS = ("drift", "accuracy", "feedback")
+EVALUATORS = ("drift", "accuracy", "feedback", "fairness")
 # (evaluator, statistic) -> the metric of an estimate with `_lower` and `_upper` bounds.
 ESTIMATES = {
     ("accuracy", "correct_ratio"): "valuewatch_accuracy_ratio",
@@ -138,6 +139,9 @@ def _add_result(families: dict[str, GaugeMetricFamily], row: Any) -> None:
         # there is one, to the threshold; a distance's permutation p-value stays stored.
         if row.p_value is not None and row.statistic not in drift.DISTANCES:
             families["valuewatch_drift_p_value"].add_metric(labels, row.p_value)
+        return
+    if row.evaluator == "fairness":
+        add_segment_samples(families, row)
         return
     name = ESTIMATES.get((row.evaluator, row.statistic))
     if name is None:

@@ -9,6 +9,7 @@ from sqlalchemy import Connection
 
 from evaluators.drift.config import baseline_window, drift_overrides
 from evaluators.drift.evaluate import evaluate_drift
+from evaluators.fairness.evaluate import FairnessConfig, evaluate_fairness
 from evaluators.quality.accuracy import evaluate_accuracy
 from evaluators.quality.feedback import evaluate_feedback
 from evaluators.upkeep.retention import delete_rolled_up
@@ -91,6 +92,11 @@ def build_jobs(settings: Settings) -> tuple[Job, ...]:
         Job(name="feedback", interval=feedback, step=feedback,
             length=timedelta(seconds=s.feedback_window_s), **windows,
             evaluate=evaluate_feedback, sources=("feedback",), **late),
+        Job(name="fairness", interval=timedelta(seconds=s.fairness_interval_s),
+            step=timedelta(seconds=s.fairness_interval_s),
+            length=timedelta(seconds=s.fairness_window_s), **windows,
+            evaluate=partial(evaluate_fairness, config=fairness_config(s)),
+            sources=("inference", "feedback", "accuracy_sample"), **late),
         # Every day ingest still accepts records for can be rolled up after downtime, and
         # rolled up again when late records reach it, however old (see roll_up_day).
         Job(name="rollup", interval=timedelta(seconds=s.rollup_interval_s), step=DAY,
@@ -114,6 +120,16 @@ def build_jobs(settings: Settings) -> tuple[Job, ...]:
             step=timedelta(seconds=s.delivery_interval_s),
             length=timedelta(seconds=s.delivery_interval_s), lateness=timedelta(0), catch_up=1,
             evaluate_with_store=partial(deliver_reports, targets=delivery_targets(s))),
+    )
+
+
+def fairness_config(settings: Settings) -> FairnessConfig:
+    """What the fairness job compares, from the settings."""
+    s = settings
+    return FairnessConfig(
+        segments=s.segment_keys, values_max=s.segment_values_max, alpha=s.fairness_alpha,
+        min_samples=s.fairness_min_samples, gap_min_ratio=s.fairness_gap_min_ratio,
+        gap_min_latency_s=s.fairness_gap_min_latency_s,
     )
 
 

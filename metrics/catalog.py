@@ -52,6 +52,7 @@ class MetricSpec:
 DRIFT_LABELS = ("app", "gen_ai_response_model", "signal", "method")
 ACCURACY_LABELS = ("app", "gen_ai_response_model", "task")
 FEEDBACK_LABELS = ("app", "gen_ai_response_model")
+SEGMENT_LABELS = ("app", "gen_ai_response_model", "segment", "metric")  # segment: the key
 GPU_LABELS = ("gpu",)  # the NVML index
 KPI_LABELS = ("kpi", "dimension", "unit")
 
@@ -253,6 +254,29 @@ CATALOG: tuple[MetricSpec, ...] = (
     *_with_interval(
         "valuewatch_feedback_score_mean",
         "Mean user score feedback (0 to 1) in the latest window.", "score", FEEDBACK_LABELS,
+    ),
+    *_with_interval(
+        "valuewatch_segment_gap",
+        "Fairness: the largest gap in the latest window between two segments of a call "
+        "attribute (the segment label), highest minus lowest, in the metric's unit (a share "
+        "for accuracy and positive_feedback, seconds for latency_s).", "value", SEGMENT_LABELS,
+    ),
+    _evaluator_gauge(
+        "valuewatch_segment_gap_p_value",
+        "Fairness: p-value, Holm-corrected over an app and model's tests, of the test that "
+        "every segment is alike (chi-squared for shares, Kruskal-Wallis for latency).",
+        "probability", SEGMENT_LABELS,
+    ),
+    _evaluator_gauge(
+        "valuewatch_segment_gap_threshold",
+        "Fairness: the smallest gap that counts (VALUEWATCH_FAIRNESS_GAP_MIN_*).", "value",
+        SEGMENT_LABELS,
+    ),
+    _evaluator_gauge(
+        "valuewatch_segment_value",
+        "Fairness: a metric in one segment in the latest window; at most "
+        "VALUEWATCH_SEGMENT_VALUES_MAX segment values per key, the rest as other.", "value",
+        (*SEGMENT_LABELS, "segment_value"),
     ),
     _evaluator_gauge(
         "valuewatch_evaluation_samples",

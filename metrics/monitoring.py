@@ -41,6 +41,7 @@ class MonitoringConfig:
     evaluator_intervals_s: tuple[tuple[str, float], ...]  # (job, seconds between runs)
     evaluation_lateness_s: float
     currency: str = "USD"  # of the money KPIs, from the value config
+    fairness_alpha: float = 0.01  # a segment gap's corrected p-value must be under this
     thresholds: Thresholds = field(default_factory=Thresholds)
 
     def slo(self, kind: str) -> SLO:
@@ -84,6 +85,7 @@ def load_monitoring(settings: Settings) -> MonitoringConfig:
         ),
         evaluation_lateness_s=s.evaluation_lateness_s,
         currency=load_value_config(s.value_config).currency,
+        fairness_alpha=s.fairness_alpha,
     )
 
 

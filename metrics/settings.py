@@ -94,6 +94,17 @@ class Settings(BaseSettings):
     drift_overrides: dict[str, DriftOverride] = {}  # e.g. {"latency_s": {"method": "psi"}}
     drift_config: Path | None = None  # YAML: {signal: {method, threshold}}; drift_overrides win
 
+    # Fairness: accuracy, positive feedback and latency compared across segments of calls,
+    # a segment being the value of a call attribute (e.g. "language,tier"; "": none).
+    segments: str = Field(default="", pattern=r"^[A-Za-z0-9_.\-]*(,[A-Za-z0-9_.\-]+)*$")
+    segment_values_max: int = Field(default=20, ge=2, le=100)  # the rest fold into "other"
+    fairness_interval_s: float = Field(default=3600.0, gt=0)
+    fairness_window_s: float = Field(default=86_400.0, gt=0)
+    fairness_alpha: float = Field(default=0.01, gt=0, lt=1)  # after the Holm correction
+    fairness_min_samples: int = Field(default=30, ge=2)  # a segment with fewer is left out
+    fairness_gap_min_ratio: float = Field(default=0.05, ge=0, le=1)  # accuracy, feedback
+    fairness_gap_min_latency_s: float = Field(default=0.5, ge=0)  # mean latency
+
     # Value: KPIs and scorecard (month to date, hourly) and the monthly value report.
     value_config: Path | None = None  # YAML (see examples/value.yaml); default: the shipped one
     kpi_interval_s: float = Field(default=3600.0, gt=0)
@@ -135,6 +146,11 @@ class Settings(BaseSettings):
             if self.max_body_bytes > 64 * 1024 * 1024:
                 raise ValueError("VALUEWATCH_MAX_BODY_BYTES above 64 MiB is unsafe in production")
         return self
+
+    @property
+    def segment_keys(self) -> tuple[str, ...]:
+        """The call attributes fairness compares segments by, in the order given."""
+        return tuple(dict.fromkeys(key for key in self.segments.split(",") if key))
 
     @property
     def report_channels(self) -> tuple[str, ...]:

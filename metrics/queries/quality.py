@@ -103,3 +103,32 @@ def accuracy_below(target: float) -> str:
 def thumbs_up_dropped(drop: float) -> str:
     """Alert: the thumbs-up ratio's upper bound, where `drop` (relative) under its 7-day mean."""
     return f"{thumbs_up('_upper')}\n< {1 - drop:g} *\n{thumbs_up_week()}"
+
+
+SEGMENT_BY = "app, gen_ai_response_model, segment, metric"
+SEGMENT_GAP = spec("valuewatch_segment_gap").name
+SEGMENT_GAP_P_VALUE = spec("valuewatch_segment_gap_p_value").name
+SEGMENT_GAP_THRESHOLD = spec("valuewatch_segment_gap_threshold").name
+
+
+def segment_gap(bound: str, *matchers: str) -> str:
+    """The largest gap between segments in the latest window, or a bound of its interval."""
+    return estimate(SEGMENT_GAP, bound, *matchers, by=SEGMENT_BY)
+
+
+def segment_gap_p_value(*matchers: str) -> str:
+    """The corrected p-value of the test that every segment is alike."""
+    return gauge(SEGMENT_GAP_P_VALUE, *matchers, by=SEGMENT_BY)
+
+
+def segment_values(*matchers: str) -> str:
+    """Each segment's value of each metric in the latest window."""
+    return gauge(spec("valuewatch_segment_value").name, *matchers,
+                 by=f"{SEGMENT_BY}, segment_value")
+
+
+def segment_gap_significant(alpha: float) -> str:
+    """Alert: each gap whose corrected p-value is under `alpha` and that is at least its
+    threshold."""
+    return (f"{segment_gap('')}\n>= {gauge(SEGMENT_GAP_THRESHOLD, by=SEGMENT_BY)}\n"
+            f"and {segment_gap_p_value()} < {alpha:g}")

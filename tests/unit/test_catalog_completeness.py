@@ -45,10 +45,11 @@ def seed_two_hours(store: Store) -> None:
     """Calls in two hours with a latency shift; feedback of every kind and grades mostly
     wrong in the second hour."""
     hour = timedelta(hours=1)
-    calls = [call_row(i, EVALUATED_HOUR - hour + i * timedelta(minutes=1), latency_s=1.0 + i % 3)
-             for i in range(60)]
-    calls += [call_row(100 + i, EVALUATED_HOUR + i * timedelta(minutes=1), latency_s=4.0 + i % 3)
-              for i in range(60)]
+    languages = [{"language": "en"}, {"language": "de"}]
+    calls = [call_row(i, EVALUATED_HOUR - hour + i * timedelta(minutes=1), latency_s=1.0 + i % 3,
+                      attributes=languages[i // 2 % 2]) for i in range(60)]
+    calls += [call_row(100 + i, EVALUATED_HOUR + i * timedelta(minutes=1), latency_s=4.0 + i % 3,
+                       attributes=languages[i // 2 % 2]) for i in range(60)]
     current = calls[60:]
     kinds = [("thumbs", 1.0), ("rating", 5.0), ("score", 0.7)]
     feedback = [feedback_row(i, call["id"], call["timestamp"], *kinds[i % 3])
@@ -64,8 +65,10 @@ def test_the_evaluators_export_exactly_their_catalog_metrics_after_an_evaluation
     store: Store, settings: Settings
 ) -> None:
     seed_two_hours(store)
-    for job in build_jobs(settings):
-        if job.name in ("drift", "accuracy", "feedback", "kpis"):
+    segmented = Settings(**{**settings.model_dump(), "segments": "language",
+                            "fairness_min_samples": 2})
+    for job in build_jobs(segmented):
+        if job.name in ("drift", "accuracy", "feedback", "kpis", "fairness"):
             run_job(store, job, EVALUATED_HOUR + timedelta(hours=1, minutes=5))
     registry = CollectorRegistry()
     results = EvaluationCollector(store)

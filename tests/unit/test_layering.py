@@ -29,6 +29,7 @@ SUB_PACKAGES = {
     "evaluators.stats": (),
     "evaluators.drift": EVALUATOR_SHARED,
     "evaluators.quality": EVALUATOR_SHARED,
+    "evaluators.fairness": EVALUATOR_SHARED,
     "evaluators.upkeep": EVALUATOR_SHARED,
     "evaluators.value": (*EVALUATOR_SHARED, "evaluators.upkeep"),
 }

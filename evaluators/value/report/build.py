@@ -21,6 +21,7 @@ from evaluators.value.report.document import (
 from evaluators.value.report.emerging import emerging_use_cases
 from evaluators.value.report.evidence import drift_windows
 from evaluators.value.report.expectations import expectations
+from evaluators.value.report.fairness import fairness_lines
 from evaluators.value.report.incidents import alert_lines, error_spikes
 from evaluators.value.report.quality import accuracy_lines, drift_lines
 from evaluators.value.report.waterfall import value_waterfall
@@ -90,6 +91,7 @@ def gather_report(connection: Connection, config: ValueConfig, month: Month, *,
         long_term=_long_term(list(cards.values())),
         breakdowns=found, over_expectation=over, under_expectation=under,
         accuracy=accuracy_lines(connection, month, days), drift=drift_lines(connection, month),
+        fairness=fairness_lines(connection, month),
         alerts=alert_lines(connection, month), error_spikes=error_spikes(days),
         emerging_use_cases=emerging_use_cases(days, before[0], before[1:]),
         assessments=[

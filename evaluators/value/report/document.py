@@ -129,6 +129,20 @@ class DriftLine(BaseModel):
     max_score: float
 
 
+class FairnessLine(BaseModel):
+    """A metric of one app × model across the segments of a call attribute, over the
+    month's fairness windows."""
+
+    app: str
+    model: str
+    segment: str  # the attribute key, e.g. language
+    metric: str  # accuracy, positive_feedback or latency_s
+    windows: int
+    significant: int  # windows with a significant gap of at least its threshold
+    max_gap: float
+    lowest: str  # the segment lowest where the gap was largest
+
+
 class AlertLine(BaseModel):
     """An alert that fired in the month."""
 
@@ -271,6 +285,7 @@ class Report(BaseModel):
     under_expectation: list[Explanation]
     accuracy: list[AccuracyLine]
     drift: list[DriftLine]
+    fairness: list[FairnessLine] = []
     alerts: list[AlertLine]
     error_spikes: list[ErrorSpike]
     emerging_use_cases: list[EmergingUseCase]

@@ -132,6 +132,13 @@ def _quality(report: Report) -> list[Block]:
             (d.app, d.model, d.signal, d.method, str(d.windows), str(d.detected),
              f"{d.max_score:.3g}") for d in report.drift
         ]) if report.drift else Text("No drift evaluation this month."),
+        Heading("Fairness across segments"),
+        Table(("app", "model", "segment", "metric", "windows", "significant gap", "max gap",
+               "lowest"), [
+            (f.app, f.model, f.segment, f.metric, str(f.windows), str(f.significant),
+             f"{f.max_gap:.3g}", f.lowest) for f in report.fairness
+        ]) if report.fairness else Text("No fairness evaluation this month (see "
+                                        "VALUEWATCH_SEGMENTS)."),
     ]
 
 
