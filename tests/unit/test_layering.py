@@ -30,6 +30,7 @@ SUB_PACKAGES = {
     "evaluators.drift": EVALUATOR_SHARED,
     "evaluators.quality": EVALUATOR_SHARED,
     "evaluators.upkeep": EVALUATOR_SHARED,
+    "evaluators.topics": EVALUATOR_SHARED,
     "evaluators.value": (*EVALUATOR_SHARED, "evaluators.upkeep"),
 }
 
