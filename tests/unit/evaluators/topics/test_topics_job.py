@@ -91,3 +91,11 @@ def test_no_prompt_text_is_left_in_any_table_after_the_job(store: Store) -> None
                 assert not leaked, f"{table.name}.{column.name} keeps {leaked[:2]}"
         kept = connection.execute(select(Inference.attributes)).scalars().all()
     assert kept and all(attributes == {"tier": "gold"} for attributes in kept)
+
+
+def test_a_month_without_a_new_topic_names_nothing_new(store: Store) -> None:
+    run_month(store, month_of_calls(5, new_topic=False))
+
+    with store.engine.connect() as connection:
+        found = emerging_themes(connection, MARCH, MARCH.end)
+    assert [theme for theme in found if theme.status == "new"] == []
