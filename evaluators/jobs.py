@@ -12,6 +12,7 @@ from evaluators.drift.evaluate import evaluate_drift
 from evaluators.fairness.evaluate import FairnessConfig, evaluate_fairness
 from evaluators.quality.accuracy import evaluate_accuracy
 from evaluators.quality.feedback import evaluate_feedback
+from evaluators.topics.job import evaluate_topics
 from evaluators.upkeep.retention import delete_rolled_up
 from evaluators.upkeep.rollup import RAW_SOURCES, earliest_raw_record, roll_up_day
 from evaluators.value.job import evaluate_kpis
@@ -79,6 +80,13 @@ def build_jobs(settings: Settings) -> tuple[Job, ...]:
     feedback = timedelta(seconds=s.feedback_interval_s)
     late = {"horizon": s.reevaluation_horizon, "stale_limit": s.reevaluation_windows_per_run}
     windows = {"lateness": lateness, "catch_up": s.catch_up_windows}
+    topics = (
+        Job(name="topics", interval=timedelta(seconds=s.topics_interval_s), step=DAY,
+            length=DAY, lateness=lateness, catch_up=1,
+            evaluate=partial(evaluate_topics, min_users=s.topics_min_users,
+                             max_themes=s.topics_max_themes,
+                             content_hours=s.topics_content_hours)),
+    ) if s.topics_enabled else ()
     return (
         Job(name="drift", interval=drift, step=drift, length=drift, **windows,
             evaluate_with_store=partial(
@@ -111,6 +119,8 @@ def build_jobs(settings: Settings) -> tuple[Job, ...]:
         # Each run recomputes the month to date, so only the latest window matters.
         Job(name="kpis", interval=kpis, step=kpis, length=kpis, lateness=lateness, catch_up=1,
             evaluate=partial(evaluate_kpis, config=value)),
+        # Prompt content lives a day at most, so only the latest day can be read.
+        *topics,
         Job(name="report", interval=timedelta(seconds=s.report_interval_s), step=DAY,
             length=DAY, lateness=lateness, catch_up=1,
             evaluate=partial(evaluate_report, config=value, report_dir=s.report_dir,

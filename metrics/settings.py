@@ -123,6 +123,15 @@ class Settings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
 
+    # Topics: themes in prompt text, found only where the operator opts in. Once a day's
+    # themes are found its calls' content is blanked, and no content is kept longer than
+    # topics_content_hours after it arrived (the preferences export sees none after that).
+    topics_enabled: bool = False
+    topics_interval_s: float = Field(default=86_400.0, gt=0)  # one window a day
+    topics_content_hours: float = Field(default=24.0, gt=0, le=24 * 7)
+    topics_min_users: int = Field(default=5, ge=2)  # k: fewer distinct users, no terms kept
+    topics_max_themes: int = Field(default=8, ge=2, le=30)
+
     # SLOs and alerts: `valuewatch alerts build` and `valuewatch dashboards build`.
     slo_period_days: int = Field(default=30, ge=1)
     slo_availability_target: float = 0.99  # share of calls that do not fail

@@ -28,7 +28,7 @@ TABLES = (
     "daily_feedback", "daily_accuracy", "daily_outcome", "daily_resource", "audit_log",
     "kpi_value", "value_score", "assessment", "incident", "value_report", "ingest_touch",
     "window_evaluation", "daily_users", "daily_feedback_label", "value_month", "ui_session",
-    "report_delivery",
+    "report_delivery", "topic_theme",
 )
 
 

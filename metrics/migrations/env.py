@@ -7,6 +7,7 @@ import metrics.store.freshness  # noqa: F401  (ingest touches and evaluated wind
 import metrics.store.rollups  # noqa: F401  (registers the daily rollup tables too)
 import metrics.store.sessions  # noqa: F401  (browser sessions of the /ui/ pages)
 import metrics.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+import metrics.store.topics  # noqa: F401  (themes found in prompts)
 import metrics.value.tables  # noqa: F401  (KPIs, scores, assessments, incidents, reports)
 
 connection = context.config.attributes["connection"]

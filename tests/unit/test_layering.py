@@ -31,6 +31,7 @@ SUB_PACKAGES = {
     "evaluators.quality": EVALUATOR_SHARED,
     "evaluators.fairness": EVALUATOR_SHARED,
     "evaluators.upkeep": EVALUATOR_SHARED,
+    "evaluators.topics": EVALUATOR_SHARED,
     "evaluators.value": (*EVALUATOR_SHARED, "evaluators.upkeep"),
 }
 

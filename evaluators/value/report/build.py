@@ -24,6 +24,7 @@ from evaluators.value.report.expectations import expectations
 from evaluators.value.report.fairness import fairness_lines
 from evaluators.value.report.incidents import alert_lines, error_spikes
 from evaluators.value.report.quality import accuracy_lines, drift_lines
+from evaluators.value.report.themes import emerging_themes
 from evaluators.value.report.waterfall import value_waterfall
 from evaluators.value.scorecard import month_scorecard
 from metrics.value.config import ValueConfig
@@ -94,6 +95,7 @@ def gather_report(connection: Connection, config: ValueConfig, month: Month, *,
         fairness=fairness_lines(connection, month),
         alerts=alert_lines(connection, month), error_spikes=error_spikes(days),
         emerging_use_cases=emerging_use_cases(days, before[0], before[1:]),
+        emerging_themes=emerging_themes(connection, month, card.through),
         assessments=[
             Assessment(name=name, score=entry["score"], note=entry["note"])
             for name, entry in latest_assessments(connection, month).items()

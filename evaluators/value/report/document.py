@@ -173,6 +173,28 @@ class EmergingUseCase(BaseModel):
     status: str  # new or growing
 
 
+class EmergingTheme(BaseModel):
+    """A theme found in untagged prompt text, new this month or growing, with its evidence
+    against the app's average over the same days."""
+
+    app: str
+    terms: list[str]
+    status: str  # new or growing
+    first_seen: datetime
+    share: float  # of the app's calls since first seen
+    calls: int
+    users: int  # distinct users on its busiest day
+    covered_by: str | None  # the use_case tag most of its calls carry, if one does
+    thumbs_up_ratio: float | None
+    average_thumbs_up_ratio: float | None
+    accuracy: float | None
+    average_accuracy: float | None
+    latency_s: float | None
+    average_latency_s: float | None
+    cost_per_call: float | None
+    average_cost_per_call: float | None
+
+
 class Action(BaseModel):
     """A recommended action, the rule that raised it and the evidence it rests on."""
 
@@ -289,5 +311,6 @@ class Report(BaseModel):
     alerts: list[AlertLine]
     error_spikes: list[ErrorSpike]
     emerging_use_cases: list[EmergingUseCase]
+    emerging_themes: list[EmergingTheme] = []
     assessments: list[Assessment]
     actions: list[Action]

@@ -164,7 +164,24 @@ def _emerging(report: Report) -> list[Block]:
             (u.use_case, u.status, f"{u.calls:,}", f"{u.previous_calls:,}")
             for u in report.emerging_use_cases
         ]) if report.emerging_use_cases else Text("No new or fast-growing use case."),
+        Text("Themes found in prompt text (the topics job), against the app's average:"),
+        Table(("app", "terms", "status", "first seen", "share", "users", "tagged",
+               "thumbs up", "accuracy", "latency s", "cost per call"), [
+            (e.app, ", ".join(e.terms), e.status, e.first_seen.date().isoformat(),
+             formatted(e.share, "ratio"), f"{e.users:,}", e.covered_by or "untagged",
+             _versus(e.thumbs_up_ratio, e.average_thumbs_up_ratio),
+             _versus(e.accuracy, e.average_accuracy),
+             _versus(e.latency_s, e.average_latency_s),
+             _versus(e.cost_per_call, e.average_cost_per_call))
+            for e in report.emerging_themes
+        ]) if report.emerging_themes else Text("No new or growing theme in prompt text."),
     ]
+
+
+def _versus(value: float | None, average: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.3g} (avg {average:.3g})" if average is not None else f"{value:.3g}"
 
 
 def _assessments(report: Report) -> list[Block]:
