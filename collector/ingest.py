@@ -7,11 +7,13 @@ from typing import Any
 
 from collector.genai_attributes import UNPRICED_OPERATIONS
 from collector.genai_series import GenAISeries, trace_exemplar
-from collector.redaction import hash_user, redact_within
 from collector.validation import check_attributes, check_timestamp, invalid
+from metrics.content import is_content, without_content
+from metrics.content import is_content, without_content
 from metrics.feedback_rules import THUMBS_FORMS, sentiment, thumbs_number, value_range
 from metrics.instruments import Instruments
 from metrics.prices import PriceTable
+from metrics.redaction import hash_user, redact_within, redacted
 from metrics.settings import Settings
 from metrics.store.bulk_insert import RecordKey, record_key
 from metrics.store.tables import (
@@ -49,6 +51,17 @@ class Ingest:
     def _user(self, user: str | None) -> str | None:
         return None if user is None else hash_user(user, self._salt)
 
+    def _kept(self, attributes: dict[str, Any]) -> dict[str, Any]:
+        """`attributes` as stored: message content (a `prompt`, `completion` or GenAI
+        content attribute) dropped unless the operator opted in, and then redacted, as
+        OTLP spans' content is."""
+        if not any(is_content(key) for key in attributes):
+            return attributes
+        if not self._settings.store_content:
+            return without_content(attributes)
+        return {key: redacted(value) if is_content(key) else value
+                for key, value in attributes.items()}
+
     def inference_rows(self, records: list[InferenceCreate], now: datetime) -> list[dict[str, Any]]:
         """Rows for the inference table: times checked, users hashed, cost filled in."""
         rows = []
@@ -58,6 +71,7 @@ class Ingest:
             row["timestamp"] = self._timestamp((index,), record.timestamp, now)
             if record.attributes:
                 check_attributes((index, "attributes"), record.attributes)
+                row["attributes"] = self._kept(record.attributes)
             row["user_hash"] = self._user(row.pop("user"))
             row["received_at"] = now
             row["status"] = record.status.value

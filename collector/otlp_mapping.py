@@ -14,7 +14,7 @@ from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
 from opentelemetry.proto.trace.v1.trace_pb2 import Span, Status
 
 from collector.genai_attributes import ATTRIBUTES, names
-from collector.redaction import redact
+from metrics.redaction import redact
 
 PROVIDER_KEYS = names("provider")
 OPERATION_KEYS = names("operation")

@@ -1,6 +1,6 @@
 """Which call attributes carry message content: the keys the collector stores content
-under (OTLP, redacted, with VALUEWATCH_STORE_CONTENT) and the `prompt` and `completion`
-attributes apps send with a call. Shared so that evaluators find and blank content
+under (OTLP spans' and a JSON call's `prompt` and `completion`, redacted, only with
+VALUEWATCH_STORE_CONTENT). Shared so that evaluators find and blank content
 without importing the collector."""
 
 import json

@@ -4,6 +4,7 @@ collector redacts at ingest; the topics job redacts again before it reads a prom
 import hashlib
 import hmac
 import re
+from typing import Any
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("email", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")),
@@ -37,6 +38,17 @@ def redact_within(text: str, max_chars: int) -> str:
     if len(redacted) <= max_chars:
         return redacted
     return redacted[: max_chars - len(TRUNCATED)] + TRUNCATED
+
+
+def redacted(value: Any) -> Any:
+    """`value` with every string in it redacted, lists and mappings kept as they are."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [redacted(item) for item in value]
+    if isinstance(value, dict):
+        return {key: redacted(item) for key, item in value.items()}
+    return value
 
 
 def _replace(match: re.Match[str], marker: str) -> str:

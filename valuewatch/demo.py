@@ -50,10 +50,11 @@ PREFERENCE_FILES = {"dpo": "DPO pairs", "kto": "KTO rows"}
 
 
 def demo_settings(database_url: str, days: int) -> Settings:
-    """Daily windows over the whole history, so weeks are evaluated in seconds."""
+    """Daily windows over the whole history, so weeks are evaluated in seconds; content
+    kept (redacted), as its made-up prompts feed the preference exports."""
     return Settings(
         database_url=database_url, value_config=DEMO_VALUE_CONFIG, scheduler_enabled=False,
-        rate_limit_per_s=0,
+        rate_limit_per_s=0, store_content=True,
         drift_interval_s=DAY_S, accuracy_interval_s=DAY_S, accuracy_window_s=DAY_S,
         feedback_interval_s=DAY_S, feedback_window_s=DAY_S, catch_up_windows=days + 2,
         resource_sample_interval_s=1.0, resource_persist_interval_s=5.0,

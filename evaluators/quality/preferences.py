@@ -9,8 +9,8 @@ exactly the keys TRL's trainers read:
 - `scores`: `{"id", "app", "score"}` for rated calls whose content is not stored, to be
   joined with the app's own logs (ids are unique within an app).
 
-Content is stored with VALUEWATCH_STORE_CONTENT=true for OTLP traces, or as `prompt`
-and `completion` (or `gen_ai.*`) in the attributes an app sends with a call.
+Content is stored, redacted, only with VALUEWATCH_STORE_CONTENT=true: from OTLP traces,
+and from `prompt` and `completion` (or `gen_ai.*`) in the attributes a call is sent with.
 """
 
 import json

@@ -4,7 +4,7 @@ column: on PostgreSQL, whose VARCHAR(10000) refuses what SQLite would keep."""
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from collector.redaction import TRUNCATED
+from metrics.redaction import TRUNCATED
 from metrics.store.database import Store
 from metrics.store.tables import Feedback, Scope
 

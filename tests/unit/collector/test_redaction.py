@@ -2,7 +2,7 @@
 
 import pytest
 
-from collector.redaction import hash_user, redact
+from metrics.redaction import hash_user, redact
 
 
 @pytest.mark.parametrize(
