@@ -8,8 +8,7 @@ from typing import Any
 from collector.genai_attributes import UNPRICED_OPERATIONS
 from collector.genai_series import GenAISeries, trace_exemplar
 from collector.validation import check_attributes, check_timestamp, invalid
-from metrics.content import is_content, without_content
-from metrics.content import is_content, without_content
+from metrics.content import without_content
 from metrics.feedback_rules import THUMBS_FORMS, sentiment, thumbs_number, value_range
 from metrics.instruments import Instruments
 from metrics.prices import PriceTable
@@ -52,15 +51,13 @@ class Ingest:
         return None if user is None else hash_user(user, self._salt)
 
     def _kept(self, attributes: dict[str, Any]) -> dict[str, Any]:
-        """`attributes` as stored: message content (a `prompt`, `completion` or GenAI
-        content attribute) dropped unless the operator opted in, and then redacted, as
-        OTLP spans' content is."""
-        if not any(is_content(key) for key in attributes):
-            return attributes
+        """`attributes` as stored, every string redacted: message content (a `prompt`,
+        `completion`, GenAI content attribute or one of the operator's `content_keys`)
+        only where the operator opted in (`store_content`), as for OTLP spans."""
+        also = self._settings.content_keys
         if not self._settings.store_content:
-            return without_content(attributes)
-        return {key: redacted(value) if is_content(key) else value
-                for key, value in attributes.items()}
+            attributes = without_content(attributes, also)
+        return {key: redacted(value) for key, value in attributes.items()}
 
     def inference_rows(self, records: list[InferenceCreate], now: datetime) -> list[dict[str, Any]]:
         """Rows for the inference table: times checked, users hashed, cost filled in."""

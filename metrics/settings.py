@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     ui_session_hours: float = Field(default=8.0, gt=0)  # a /ui/ sign-in lasts this long
     user_hash_salt: SecretStr | None = None
     store_content: bool = False
+    # More attribute keys that carry content (e.g. ["ticket_body"]): dropped or redacted
+    # like prompts, and blanked with them.
+    content_keys: list[str] = []
+    # Content (with store_content) is blanked this long after it arrived; none: kept as
+    # long as its record (retention_days).
+    content_retention_hours: float | None = Field(default=None, gt=0)
 
     price_table: Path | None = None
 

@@ -8,22 +8,18 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
-    String,
     Table,
-    bindparam,
-    cast,
     delete,
     func,
     insert,
     or_,
     select,
-    update,
 )
 
 from evaluators.topics.themes import find_themes
 from evaluators.topics.tracking import KnownTheme, TrackedTheme, track
 from evaluators.windows import Window
-from metrics.content import CONTENT_KEYS, CONTENT_PREFIXES, prompt_text, without_content
+from metrics.content import blank_content, prompt_text
 from metrics.redaction import redact
 from metrics.store.tables import AccuracySample, Feedback, FeedbackKind, Inference
 from metrics.store.topics import ALL_CALLS, TopicTheme
@@ -152,27 +148,3 @@ def _known(connection: Connection, app: str, window: Window) -> list[KnownTheme]
         terms.setdefault(row.theme_id, Counter()).update(row.terms or ())
     return [KnownTheme(r.theme_id, r.label, tuple(t for t, _ in terms[r.theme_id].most_common()),
                        r.share, r.first_seen, r.window_end) for r in latest.values()]
-
-
-def blank_content(connection: Connection, *, before: datetime,
-                  received_before: datetime) -> int:
-    """Remove the content attributes of calls timed before `before` or received before
-    `received_before`; returns the calls blanked."""
-    text = cast(_inference.c.attributes, String)
-    marked = [text.like(f'%"{key}"%') for key in CONTENT_KEYS]
-    marked += [text.like(f'%"{prefix}%') for prefix in CONTENT_PREFIXES]
-    rows = connection.execute(
-        select(_inference.c.app, _inference.c.id, _inference.c.attributes)
-        .where(or_(_inference.c.timestamp < before,
-                   _inference.c.received_at < received_before), or_(*marked))
-    ).all()
-    changed = [{"key_app": app, "key_id": call, "kept": without_content(attributes)}
-               for app, call, attributes in rows
-               if attributes and without_content(attributes) != attributes]
-    if changed:
-        connection.execute(
-            update(_inference)
-            .where(_inference.c.app == bindparam("key_app"),
-                   _inference.c.id == bindparam("key_id"))
-            .values(attributes=bindparam("kept")), changed)
-    return len(changed)

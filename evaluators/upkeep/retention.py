@@ -7,7 +7,8 @@ from sqlalchemy import Connection, Table, delete, select, update
 
 from evaluators.staleness import evaluated_current, forget_before
 from evaluators.upkeep.rollup import RAW_SOURCES, RAW_TABLES
-from evaluators.windows import Window
+from evaluators.windows import EPOCH, Window
+from metrics.content import blank_content
 from metrics.store.rollups import RollupDay
 from metrics.types import utc_now
 
@@ -20,6 +21,8 @@ def delete_rolled_up(
     *,
     retention_days: int,
     forget_after_days: int,
+    content_hours: float | None = None,
+    content_keys: tuple[str, ...] = (),
 ) -> int:
     """Delete raw records from before `retention_days` ahead of `day`'s end, a whole day
     at a time and only for days rolled up since their last record arrived; returns how
@@ -27,7 +30,9 @@ def delete_rolled_up(
 
     A day not rolled up, or rolled up before late records reached it, keeps its
     records, however old: nothing is lost unsummarised. Touch notes older than
-    `forget_after_days` (older than any record ingest accepts) are deleted too.
+    `forget_after_days` (older than any record ingest accepts) are deleted too. With
+    `content_hours`, message content (and `content_keys`) received longer ago than that is
+    blanked from the calls that are kept.
     """
     cutoff = day.end - timedelta(days=retention_days)
     candidates = connection.execute(
@@ -46,6 +51,9 @@ def delete_rolled_up(
             update(_days).where(_days.c.day_start == start).values(pruned_at=utc_now())
         )
     forget_before(connection, day.end - timedelta(days=forget_after_days))
+    if content_hours is not None:
+        blank_content(connection, before=EPOCH, also=content_keys,
+                      received_before=utc_now() - timedelta(hours=content_hours))
     return deleted
 
 

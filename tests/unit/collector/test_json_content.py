@@ -52,3 +52,22 @@ def test_content_is_kept_redacted_where_the_operator_opted_in(
         "prompt": "Refund me at [EMAIL]", "completion": "Done, Jane.",
         "gen_ai.input.messages": [{"role": "user", "content": "call [PHONE] now"}],
     }
+
+
+def test_the_operators_own_content_keys_are_content_too(
+    settings: Settings, store: Store, keys: dict[Scope, str]
+) -> None:
+    own = settings.model_copy(update={"content_keys": ["team"]})
+
+    assert stored_attributes(own, store, keys) == {"gen_ai.prompt.name": "refund-template"}
+
+
+def test_other_string_attributes_are_redacted(
+    settings: Settings, store: Store, keys: dict[Scope, str]
+) -> None:
+    CALL["attributes"]["escalated_by"] = "lead bob@example.com"
+    try:
+        stored = stored_attributes(settings, store, keys)
+    finally:
+        del CALL["attributes"]["escalated_by"]
+    assert stored["escalated_by"] == "lead [EMAIL]"
