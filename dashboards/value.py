@@ -13,6 +13,8 @@ SCORE = "suffix:/100"
 SCORE_COLOURS = (("red", None), ("orange", 50.0), ("green", 75.0))
 KPI = "{{kpi}}"
 NOT_SCORED = "not scored yet: the KPI evaluator has not run this month"
+TOPICS_OFF = ("no themes: topics are off unless VALUEWATCH_TOPICS_ENABLED=true, and need "
+              "a day of prompts from enough users")
 GRAFANA_CURRENCIES = {"USD", "GBP", "EUR", "JPY", "RUB", "UAH", "BRL", "DKK", "ISK", "NOK",
                       "SEK", "CZK", "CHF", "PLN", "ZAR", "INR", "KRW", "IDR", "PHP", "VND"}
 
@@ -94,10 +96,22 @@ def adoption() -> Section:
     ])
 
 
+def themes() -> Section:
+    """What users ask about, from the topics job's newest day."""
+    return Section("Themes", [
+        (stat("Themes in prompts (share of calls)", "percentunit",
+              [Query(value.theme_shares(), "{{app}}: {{topic}} ({{status}})")],
+              description="Each theme found in the newest day's prompts, as a share of the "
+              "app's calls, with its status against the themes of the last 28 days: new, "
+              "growing, steady or fading. The monthly report lists new and growing themes "
+              "with their quality.", no_value=TOPICS_OFF), 24),
+    ], height=6)
+
+
 def value_dashboard(config: MonitoringConfig) -> Dashboard:
     """The business value dashboard, money in the value config's currency."""
     return generated_dashboard(
         "Business value", "business-value",
         "Is it worth it? Value, ROI and KPIs for the month to date.",
-        app_and_model(), score(), returns(config.currency), kpis(), adoption(),
+        app_and_model(), score(), returns(config.currency), kpis(), adoption(), themes(),
     )

@@ -20,6 +20,7 @@ from evaluators.fairness.export import add_segment_samples
 from evaluators.results import EVALUATION_RESULTS
 from evaluators.run_state import last_successes
 from evaluators.stats import drift
+from evaluators.topics.export import topic_share_samples
 from evaluators.value.export import kpi_samples
 from metrics.catalog import CATALOG, MetricSpec
 from metrics.failures import describe
@@ -86,10 +87,11 @@ class EvaluationCollector(Collector):
         try:
             rows = latest_results(self._store)
             successes = last_successes(self._store)
-            kpis = kpi_samples(self._store)
+            samples = kpi_samples(self._store) + topic_share_samples(
+                self._store, label_limit=self._label_limit)
         except SQLAlchemyError as exc:
             log.warning("evaluator metrics unavailable: %s", describe(exc))
-            rows, successes, kpis = [], {}, []
+            rows, successes, samples = [], {}, []
         capped = _capped(rows, self._label_limit)
         for row in capped:
             _add_result(families, row)
@@ -97,7 +99,7 @@ class EvaluationCollector(Collector):
             log.warning("evaluator metrics: %d result(s) not exported: app, model or subject "
                         "past the cap of %d distinct values", len(rows) - len(capped),
                         self._label_limit)
-        for name, labels, value in kpis:
+        for name, labels, value in samples:
             families[name].add_metric(labels, value)
         for job, at in sorted(successes.items()):
             families["valuewatch_evaluator_last_success_timestamp_seconds"].add_metric(

@@ -279,6 +279,12 @@ CATALOG: tuple[MetricSpec, ...] = (
         (*SEGMENT_LABELS, "segment_value"),
     ),
     _evaluator_gauge(
+        "valuewatch_topic_share",
+        "Topics: a theme's share of an app's calls in its newest daily window (the topic "
+        "label: its first terms, at most 60 characters; status: new, growing, steady or "
+        "fading); only with VALUEWATCH_TOPICS_ENABLED.", "ratio", ("app", "topic", "status"),
+    ),
+    _evaluator_gauge(
         "valuewatch_evaluation_samples",
         "Samples behind each latest evaluator result (the current window's, for drift).",
         "samples", ("evaluator", "app", "gen_ai_response_model", "subject", "statistic"),

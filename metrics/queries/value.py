@@ -1,13 +1,14 @@
 """Queries on business value: the value score, KPIs and their targets."""
 
 from metrics.catalog import spec
-from metrics.queries.promql import equals, gauge
+from metrics.queries.promql import APP_SELECTED, equals, gauge
 
 VALUE_SCORE = spec("valuewatch_value_score").name
 KPI_VALUE = spec("valuewatch_kpi_value").name
 KPI_TARGET = spec("valuewatch_kpi_target").name
 KPI_SCORE = spec("valuewatch_kpi_score").name
 DATA_COVERAGE = spec("valuewatch_value_data_coverage_ratio").name
+TOPIC_SHARE = spec("valuewatch_topic_share").name
 OVERALL = "overall"  # the dimension holding the weighted total
 
 
@@ -40,3 +41,8 @@ def kpi_against_target() -> str:
 def data_coverage() -> str:
     """The share of the month to date's days that have data (below 1: a partial month)."""
     return gauge(DATA_COVERAGE, by="period")
+
+
+def theme_shares() -> str:
+    """Each theme's share of the selected apps' calls in its newest day, with its status."""
+    return gauge(TOPIC_SHARE, APP_SELECTED, by="app, topic, status")

@@ -38,8 +38,11 @@ CALLS_SEEDED = {"support": "gpt-4o-mini", "search": "gpt-4o"}  # app → model
 VARIABLES = {"$__rate_interval": "1m", "$app": "support", "$model": "gpt-4o-mini",
              "$signal": "latency_s"}
 GPU_PANELS = ("GPU busy", "GPU memory in use", "GPU power", "GPU temperature")
-VALUE_CONFIG = {"VALUEWATCH_VALUE_CONFIG": str(ROOT / "examples" / "value.yaml")}
-JOBS = ("drift", "accuracy", "feedback", "rollup", "retention", "kpis")
+EVALUATOR_ENV = {"VALUEWATCH_VALUE_CONFIG": str(ROOT / "examples" / "value.yaml"),
+                 "VALUEWATCH_TOPICS_ENABLED": "true"}
+JOBS = ("drift", "accuracy", "feedback", "rollup", "retention", "kpis", "topics")
+PROMPTS = ("Where is my parcel? The courier tracking shows no delivery",
+           "Please reset my password, the login says my account is locked")
 pytestmark = pytest.mark.slow
 
 
@@ -66,6 +69,16 @@ def calls(at: datetime, count: int, spacing: timedelta, prefix: str) -> list[dic
          "error_type": "timeout" if i % 8 == 0 else None}
         for app, model in CALLS_SEEDED.items() for i in range(count)
     ]
+
+
+def yesterdays_prompts(now: datetime) -> list[dict[str, Any]]:
+    """Calls of the support app with prompts on two topics, at yesterday's noon: the day
+    the topics job judges."""
+    noon = (now - timedelta(days=1)).replace(hour=12, minute=0, second=0, microsecond=0)
+    return [{"id": f"prompt-{i}", "timestamp": (noon + i * timedelta(minutes=1)).isoformat(),
+             "app": "support", "model": CALLS_SEEDED["support"], "latency_s": 1.0,
+             "user": f"user-{i % 17}", "attributes": {"prompt": PROMPTS[i % 2]}}
+            for i in range(60)]
 
 
 def reactions(records: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -115,11 +128,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         headers = {"Authorization": f"Bearer {server.key('ingest')}"}
         # Four hours of history, so that every evaluator has closed windows to judge.
         send(server, headers, calls(utc_now(), 120, timedelta(minutes=2), "past"))
+        answer = httpx.post(f"{server.url}/api/v1/inferences", headers=headers, timeout=30,
+                            json=yesterdays_prompts(utc_now()))
+        assert answer.status_code == 200, answer.text
         # Every job, the report job after the KPI job: its card of the open month stops
         # at midnight and must not replace the KPI job's newer one in the gauges.
-        env = {**server.env, **VALUE_CONFIG}
+        env = {**server.env, **EVALUATOR_ENV}
         valuewatch(["evaluate", "--once", "--log-level", "warning"], env)
-        evaluator, evaluator_target = start_evaluator(directory, database, VALUE_CONFIG)
+        evaluator, evaluator_target = start_evaluator(directory, database, EVALUATOR_ENV)
         daemons.append(evaluator)
         rules = directory / RULES_FILE
         rules.write_text(alert_files(settings_without_environment())[RULES_FILE])
