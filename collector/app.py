@@ -33,6 +33,7 @@ from collector.routes import (
     kpis,
     logs,
     outcomes,
+    privacy,
     reports,
     traces,
 )
@@ -43,6 +44,7 @@ from metrics.instruments import collector_instruments
 from metrics.prices import PriceTable
 from metrics.settings import Settings
 from metrics.store.database import Store
+from metrics.subject_rights import user_salt
 from metrics.value.config import load_value_config
 
 log = logging.getLogger("valuewatch.collector")
@@ -78,11 +80,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        salt = settings.user_hash_salt
-        salt_bytes = (
-            salt.get_secret_value().encode() if salt else
-            bytes.fromhex(await run_in_threadpool(store.installation_secret, "user_hash_salt"))
-        )
+        salt_bytes = await run_in_threadpool(user_salt, settings, store)
         ingest = Ingest(settings, instruments, prices, salt_bytes)
         async with AsyncExitStack() as stack:
             await stack.enter_async_context(
@@ -124,7 +122,7 @@ def create_app(
     app.state.value_config = load_value_config(settings.value_config)  # fails loudly at start
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
     for module in (inferences, feedback, accuracy, outcomes, traces, logs, evaluations, health,
-                   kpis, reports, assessments, alertmanager):
+                   kpis, reports, assessments, alertmanager, privacy):
         app.include_router(module.router)
     add_pages(app)
     _add_error_handlers(app)

@@ -1,4 +1,4 @@
-"""The `valuewatch` command: serve, evaluate, keys, report, export."""
+"""The `valuewatch` command: serve, evaluate, keys, report, export, privacy."""
 
 import argparse
 import logging
@@ -10,6 +10,11 @@ from metrics.settings import Settings
 from metrics.store.database import Store
 from metrics.store.tables import Scope
 from valuewatch.build_commands import BUILD_COMMANDS, add_build_commands, run_build_command
+from valuewatch.privacy_commands import (
+    add_privacy_commands,
+    run_privacy_command,
+    write_privacy_docs,
+)
 from valuewatch.value_commands import VALUE_COMMANDS, add_value_commands, run_value_command
 
 
@@ -47,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     key_commands.add_parser("list", help="list keys (never the keys themselves)")
     add_value_commands(commands)
     add_build_commands(commands)
+    add_privacy_commands(commands)
 
     demo = commands.add_parser("demo", help="a first look: a service with weeks of traffic, "
                                "evaluated, with dashboards, alerts and a value report")
@@ -64,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings()
     if args.command in BUILD_COMMANDS:  # generators: no database needed
         return run_build_command(settings, args)
+    if args.command == "privacy" and args.privacy_command == "docs":
+        return write_privacy_docs(args)
     if args.command == "demo":  # its own temporary database
         from valuewatch.demo import run_demo
 
@@ -76,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _evaluate(settings, store, args)
     if args.command in VALUE_COMMANDS:
         return run_value_command(settings, store, args)
+    if args.command == "privacy":
+        return run_privacy_command(settings, store, args)
     return _keys(store, args)
 
 
