@@ -45,7 +45,7 @@ ASSESSMENTS = (
     ("social_evaluation", 72, "No complaints about tone; two about wrong refund policy."),
     ("employee_experience", 81, "Agents say the drafts save them the dull tickets."),
 )
-JOB_ORDER = ("rollup", "drift", "accuracy", "feedback", "kpis", "report")
+JOB_ORDER = ("rollup", "drift", "accuracy", "feedback", "fairness", "topics", "kpis", "report")
 PREFERENCE_FILES = {"dpo": "DPO pairs", "kto": "KTO rows"}
 
 
@@ -54,8 +54,9 @@ def demo_settings(database_url: str, days: int) -> Settings:
     kept (redacted), as its made-up prompts feed the preference exports."""
     return Settings(
         database_url=database_url, value_config=DEMO_VALUE_CONFIG, scheduler_enabled=False,
-        rate_limit_per_s=0, store_content=True,
-        drift_interval_s=DAY_S, accuracy_interval_s=DAY_S, accuracy_window_s=DAY_S,
+        rate_limit_per_s=0, store_content=True, segments="language", topics_enabled=True,
+        fairness_interval_s=DAY_S, topics_content_hours=24 * 7,
+        drift_interval_s=DAY_S, accuracy_interval_s=DAY_S, accuracy_window_s=7 * DAY_S,
         feedback_interval_s=DAY_S, feedback_window_s=DAY_S, catch_up_windows=days + 2,
         resource_sample_interval_s=1.0, resource_persist_interval_s=5.0,
     )
@@ -81,11 +82,12 @@ def run_demo(out: Path, *, port: int, days: int = 42, wait: bool = True) -> int:
     say(f"valuewatch is running on {base} (database {folder / 'demo.db'})")
 
     send_traffic(base, key, days)
+    # Exported before the topics job blanks the content it has read.
+    counts = write_preferences(out, store, days)
     evaluate(store, settings)
     results.refresh()
     month = Month.parse(previous_month())
     files = write_outputs(out, settings, store, month)
-    counts = write_preferences(out, store, days)
     say(f"\ndone in {time.monotonic() - started:.0f} s. Open:")
     say(f"  API docs           {base}/docs")
     say(f"  Prometheus metrics {base}/metrics")

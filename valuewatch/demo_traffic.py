@@ -58,10 +58,14 @@ class Traffic:
                 yield route, records[start:start + size]
 
 
+# Users write in one language each: en for most, de and fr for some.
+LANGUAGES = ("en", "en", "en", "en", "en", "en", "de", "de", "fr", "en")
+
 def generate(days: int, end: datetime, seed: int = 7) -> Traffic:
     """`days` of traffic up to `end`; the second half drifts and has an error burst."""
     rng = np.random.default_rng(seed)
     words = np.random.default_rng(seed + 1)  # apart, so the figures stay as they were
+    graders = np.random.default_rng(seed + 2)  # likewise for the human grades
     start = (end - timedelta(days=days)).replace(hour=0, minute=0, second=0, microsecond=0)
     midpoint = start + timedelta(days=days / 2)
     burst = (midpoint + timedelta(days=2, hours=14), midpoint + timedelta(days=2, hours=17))
@@ -79,13 +83,19 @@ def generate(days: int, end: datetime, seed: int = 7) -> Traffic:
                     break
                 drifted = at >= midpoint
                 in_burst = burst[0] <= at < burst[1]
-                _call(traffic, rng, words, app, f"{app.name}-{day}-{index}", at, drifted,
-                      in_burst)
+                _call(traffic, (rng, words, graders), app, f"{app.name}-{day}-{index}", at,
+                      drifted, in_burst)
     return traffic
 
 
-def _call(traffic: Traffic, rng: np.random.Generator, words: np.random.Generator,
-          app: AppProfile, call_id: str, at: datetime, drifted: bool, in_burst: bool) -> None:
+def language(user: str) -> str:
+    """The language a demo user writes in: a segment for the fairness evaluator."""
+    return LANGUAGES[int(user.rsplit("-", 1)[1]) % len(LANGUAGES)]
+
+
+def _call(traffic: Traffic, generators: tuple[np.random.Generator, ...], app: AppProfile,
+          call_id: str, at: datetime, drifted: bool, in_burst: bool) -> None:
+    rng, words, graders = generators
     models, shares = zip(*app.models, strict=True)
     model = str(rng.choice(models, p=shares))
     use_cases = (*app.use_cases, "warranty") if drifted and app.name == "support-assistant" \
@@ -111,6 +121,9 @@ def _call(traffic: Traffic, rng: np.random.Generator, words: np.random.Generator
     if failed:
         return
     quality = 0.86 if drifted and app.name == "support-assistant" else 0.93
+    # The fairness gap: support answers German speakers worse than the others.
+    if app.name == "support-assistant" and language(user) == "de":
+        quality -= 0.15
     # The answer is the good one when its thumb is up, or its rating 3 or more.
     good = bool(words.random() < quality)
     thumbed = bool(rng.random() < 0.25)
@@ -127,12 +140,24 @@ def _call(traffic: Traffic, rng: np.random.Generator, words: np.random.Generator
             "id": f"{call_id}-rating", "inference_id": call_id, "app": app.name,
             "kind": "rating", "value": rating, "timestamp": timestamp, "user": user,
         })
-    traffic.inferences[-1]["attributes"] = call_content(words, use_case, good)
-    if rng.random() < 0.08:
+    traffic.inferences[-1]["attributes"] = call_content(words, use_case, good) | {
+        "language": language(user)}
+    # A person reviews 8 % of calls; an AI judge grades those and 30 % more. The judge
+    # is lenient: it passes one wrong answer in three, so its own share reads high.
+    reviewed = rng.random() < 0.08
+    right = bool(rng.random() < quality) if reviewed else bool(graders.random() < quality)
+    if reviewed or graders.random() < 0.3:
         traffic.accuracy.append({
             "id": f"{call_id}-graded", "inference_id": call_id, "app": app.name,
-            "model": model, "task": use_case, "correct": bool(rng.random() < quality),
-            "grader": "judge", "timestamp": timestamp,
+            "model": model, "task": use_case,
+            "correct": right or bool(graders.random() < 1 / 3), "grader": "judge",
+            "timestamp": timestamp,
+        })
+    if reviewed:
+        traffic.accuracy.append({
+            "id": f"{call_id}-reviewed", "inference_id": call_id, "app": app.name,
+            "model": model, "task": use_case, "correct": right, "grader": "human",
+            "timestamp": timestamp,
         })
     if app.name == "support-assistant":
         traffic.outcomes.append({
