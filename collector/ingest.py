@@ -9,7 +9,6 @@ from collector.genai_attributes import UNPRICED_OPERATIONS
 from collector.genai_series import GenAISeries, trace_exemplar
 from collector.validation import check_attributes, check_timestamp, invalid
 from metrics.content import is_content, without_content
-from metrics.content import is_content, without_content
 from metrics.feedback_rules import THUMBS_FORMS, sentiment, thumbs_number, value_range
 from metrics.instruments import Instruments
 from metrics.prices import PriceTable
