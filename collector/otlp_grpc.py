@@ -180,10 +180,17 @@ class OTLPGrpcServer:
         logs_service_pb2_grpc.add_LogsServiceServicer_to_server(
             LogsReceiver(self._receiving), server
         )
-        self.port = server.add_insecure_port(self.address)
+        tls = settings.tls_pair()
+        if tls is not None:
+            cert, key = tls
+            credentials = grpc.ssl_server_credentials([(key.read_bytes(), cert.read_bytes())])
+            self.port = server.add_secure_port(self.address, credentials)
+        else:
+            self.port = server.add_insecure_port(self.address)
         await server.start()
         self._server = server
-        log.info("OTLP/gRPC listening on %s", self.address)
+        log.info("OTLP/gRPC%s listening on %s",
+                 " over TLS" if tls is not None else "", self.address)
         return self
 
     async def __aexit__(
