@@ -1,4 +1,5 @@
-"""Alerts on valuewatch itself: targets gone, evaluators stale, GPUs full, ingest refused."""
+"""Alerts on valuewatch itself: targets gone, evaluators stale, GPUs full, ingest refused,
+keys refused."""
 
 from alerts.rules import AlertRule, RuleGroup, alert
 from metrics.conventions import EVALUATOR_JOB_LABEL, PAGE, TICKET
@@ -55,4 +56,11 @@ def platform_group(config: MonitoringConfig) -> RuleGroup:
               "with 503 ({{ $labels.reason }}).",
               description="For 10 minutes the write queue has been full (queue_full) or the "
               "database down (database). Clients that do not retry lose their records."),
+        alert("AuthFailureBurst", TICKET, platform.auth_failure_burst(limits.auth_failures_per_s),
+              for_="5m",
+              summary='The collector refuses {{ $value | printf "%.3g" }} keys a second '
+              "({{ $labels.reason }}).",
+              description=f"Over {limits.auth_failures_per_s:g} a second for 5 minutes: a "
+              "client with a wrong, revoked or under-scoped key, or someone guessing keys. "
+              "GET /api/v1/audit?action=auth.failure says from where."),
     ))

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from collector.acknowledge import SHAPE_TAGS
 from collector.admission import InFlightLimit
+from collector.auth import Gate
 from collector.body_limit import BodyLimit
 from collector.deps import IngestContext
 from collector.ingest import Ingest
@@ -26,6 +27,7 @@ from collector.routes import (
     accuracy,
     alertmanager,
     assessments,
+    audit_log,
     evaluations,
     feedback,
     health,
@@ -121,8 +123,10 @@ def create_app(
     app.state.keyring = KeyRing(store)
     app.state.value_config = load_value_config(settings.value_config)  # fails loudly at start
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
+    app.state.gate = Gate(app.state.keyring, app.state.rate_limiter, store,
+                          instruments["valuewatch_auth_failures_total"])
     for module in (inferences, feedback, accuracy, outcomes, traces, logs, evaluations, health,
-                   kpis, reports, assessments, alertmanager, privacy):
+                   kpis, reports, assessments, alertmanager, privacy, audit_log):
         app.include_router(module.router)
     add_pages(app)
     _add_error_handlers(app)

@@ -1,7 +1,7 @@
 """Dependency aliases shared by the routes."""
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 
@@ -47,3 +47,9 @@ StoreDep = Annotated[Store, Depends(get_store)]
 IngestContextDep = Annotated[IngestContext, Depends(ingest_context)]
 JsonIngestDep = Annotated[IngestContext, Depends(json_ingest_context)]
 ReadKey = Depends(require(Scope.read))
+AdminKey = Depends(require(Scope.admin))
+
+
+def audited_read(action: str, scope: Scope = Scope.read) -> Any:
+    """A dependency: a key granting `scope`, each call written to the audit log as `action`."""
+    return Depends(require(scope, audited=action))

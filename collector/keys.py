@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
@@ -11,13 +12,23 @@ from metrics.store.tables import ApiKey, AuditEntry, Scope
 from metrics.types import utc_now
 
 KEY_PREFIX = "vw_"
-# Admin may do everything; the others only their own thing.
+# Admin may do everything; the others only their own thing. Export is apart from read:
+# a key that reads pages of records is not thereby one that may take everything at once.
 GRANTS: dict[Scope, frozenset[Scope]] = {
     Scope.admin: frozenset(Scope),
     Scope.read: frozenset({Scope.read}),
     Scope.ingest: frozenset({Scope.ingest}),
     Scope.assessor: frozenset({Scope.assessor, Scope.read}),
+    Scope.export: frozenset({Scope.export}),
 }
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A live key as the hot path knows it: its name (for the audit log) and scope."""
+
+    name: str
+    scope: Scope
 
 
 def hash_key(key: str) -> str:
@@ -56,7 +67,7 @@ def revoke_key(store: Store, *, name: str, actor: str = "cli") -> int:
 
 def _audit(actor: str, action: str, target: str, details: dict[str, object]) -> AuditEntry:
     return AuditEntry(timestamp=utc_now(), actor=actor, action=action, target=target,
-                      details=details)
+                      client="", details=details)
 
 
 def list_keys(store: Store) -> list[ApiKey]:
@@ -75,43 +86,55 @@ class KeyRing:
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        self._known: dict[str, Scope | None] = {}
-        self._looked_up: dict[str, Scope | None] = {}
+        self._known: dict[str, Grant | None] = {}
+        self._looked_up: dict[str, Grant | None] = {}
+        self._revoked: set[str] = set()
 
     def refresh(self) -> None:
         """Reload every key from the database."""
         with Session(self._store.engine) as session:
-            keys = session.exec(select(ApiKey.key_hash, ApiKey.scope, ApiKey.revoked_at)).all()
+            keys = session.exec(
+                select(ApiKey.key_hash, ApiKey.name, ApiKey.scope, ApiKey.revoked_at)
+            ).all()
         self._known = {
-            digest: None if revoked else Scope(scope) for digest, scope, revoked in keys
+            digest: None if revoked else Grant(name, Scope(scope))
+            for digest, name, scope, revoked in keys
         }
+        self._revoked = {digest for digest, _, _, revoked in keys if revoked}
         self._looked_up = {}
 
-    def cached(self, digest: str) -> tuple[bool, Scope | None]:
-        """(found, scope) of a key's hash from memory alone; None for revoked or unknown."""
+    def cached(self, digest: str) -> tuple[bool, Grant | None]:
+        """(found, grant) of a key's hash from memory alone; None for revoked or unknown."""
         if digest in self._known:
             return True, self._known[digest]
         if digest in self._looked_up:
             return True, self._looked_up[digest]
         return False, None
 
-    def scope_of(self, digest: str) -> Scope | None:
-        """The scope of a live key's hash, or None; asks the database when memory does not know."""
-        found, scope = self.cached(digest)
+    def is_revoked(self, digest: str) -> bool:
+        """Whether a key's hash is one of a revoked key, as far as memory knows."""
+        return digest in self._revoked
+
+    def grant_of(self, digest: str) -> Grant | None:
+        """The grant of a live key's hash, or None; asks the database when memory does not know."""
+        found, grant = self.cached(digest)
         if found:
-            return scope
-        scope = self._lookup(digest)
+            return grant
+        grant = self._lookup(digest)
         if len(self._looked_up) > 10_000:
             self._looked_up = {}
-        self._looked_up[digest] = scope
-        return scope
+        self._looked_up[digest] = grant
+        return grant
 
-    def _lookup(self, digest: str) -> Scope | None:
+    def _lookup(self, digest: str) -> Grant | None:
         with Session(self._store.engine) as session:
             found = session.exec(select(ApiKey).where(ApiKey.key_hash == digest)).first()
-        if found is None or found.revoked_at is not None:
+        if found is None:
+            return None
+        if found.revoked_at is not None:
+            self._revoked.add(digest)
             return None
         # The index found the row; compare in constant time all the same.
         if not hmac.compare_digest(found.key_hash, digest):
             return None
-        return Scope(found.scope)
+        return Grant(found.name, Scope(found.scope))

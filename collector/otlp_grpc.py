@@ -33,15 +33,13 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 )
 from starlette.concurrency import run_in_threadpool
 
-from collector.auth import authorize
+from collector.auth import Gate
 from collector.deps import IngestContext
 from collector.evaluation_store import store_evaluations
-from collector.keys import KeyRing
 from collector.otlp import decode_trace_request
 from collector.otlp_export import ExportRefused, store_spans
 from collector.otlp_logs import decode_log_request
 from collector.otlp_response import message_within
-from collector.rate_limit import RateLimiter
 from metrics.store.tables import Scope
 
 log = logging.getLogger("valuewatch.collector")
@@ -56,8 +54,7 @@ class Receiving:
     """What an export needs from the app, read once its lifespan has started."""
 
     context: IngestContext
-    keyring: KeyRing
-    rate_limiter: RateLimiter
+    gate: Gate
 
 
 async def abort(
@@ -82,7 +79,7 @@ async def admit(receiving: Receiving, context: aio.ServicerContext) -> None:
     if isinstance(authorization, bytes):
         authorization = authorization.decode("latin-1")
     try:
-        await authorize(authorization, Scope.ingest, receiving.keyring, receiving.rate_limiter)
+        await receiving.gate.authorize(authorization, Scope.ingest, context.peer() or "")
     except HTTPException as exc:
         retry = (exc.headers or {}).get("Retry-After")
         await abort(context, HTTP_TO_GRPC.get(exc.status_code, grpc.StatusCode.UNAUTHENTICATED),
@@ -167,7 +164,7 @@ class OTLPGrpcServer:
 
     def _receiving(self) -> Receiving:
         state = self.app.state
-        return Receiving(state.ingest_context, state.keyring, state.rate_limiter)
+        return Receiving(state.ingest_context, state.gate)
 
     async def __aenter__(self) -> "OTLPGrpcServer":
         settings = self.app.state.settings
@@ -183,10 +180,17 @@ class OTLPGrpcServer:
         logs_service_pb2_grpc.add_LogsServiceServicer_to_server(
             LogsReceiver(self._receiving), server
         )
-        self.port = server.add_insecure_port(self.address)
+        tls = settings.tls_pair()
+        if tls is not None:
+            cert, key = tls
+            credentials = grpc.ssl_server_credentials([(key.read_bytes(), cert.read_bytes())])
+            self.port = server.add_secure_port(self.address, credentials)
+        else:
+            self.port = server.add_insecure_port(self.address)
         await server.start()
         self._server = server
-        log.info("OTLP/gRPC listening on %s", self.address)
+        log.info("OTLP/gRPC%s listening on %s",
+                 " over TLS" if tls is not None else "", self.address)
         return self
 
     async def __aexit__(

@@ -147,6 +147,11 @@ CATALOG: tuple[MetricSpec, ...] = (
         "requests", ("reason",),
     ),
     MetricSpec(
+        "valuewatch_auth_failures_total", "counter",
+        "Requests refused for their key: missing, unknown, revoked, of the wrong scope, or "
+        "over the key's rate limit.", "requests", ("reason",),
+    ),
+    MetricSpec(
         "valuewatch_ingest_commit_duration_seconds", "histogram",
         "Time to commit one group of rows to the database.", "seconds", (),
         buckets=COMMIT_DURATION_BUCKETS,

@@ -22,6 +22,7 @@ class Thresholds:
     thumbs_up_drop: float = 0.2  # relative drop of the thumbs-up ratio from its 7-day mean
     gpu_memory_saturation: float = 0.95
     ingest_rejected_ratio: float = 0.05
+    auth_failures_per_s: float = 1.0  # refused keys a second: a guessing or misconfigured client
     evaluator_stale_intervals: int = 3  # missed runs before an evaluator is stale
     vllm_waiting_requests: float = 10  # requests queued in one vLLM server, and not shrinking
     vllm_kv_cache_saturation: float = 0.9  # share of a vLLM engine's KV cache in use

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = 5 * 1024 * 1024
     # OTLP/gRPC (trace and logs services) beside the HTTP port; 0 turns it off.
     otlp_grpc_port: int = Field(default=4317, ge=0, le=65535)
+    # PEM certificate (chain) and private key: HTTPS and gRPC over TLS on both ports.
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
     # The rest of an over-limit body is read and dropped, up to these bounds, so that
     # clients that send before they read get the 413 rather than a connection reset.
     max_body_drain_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
@@ -203,4 +206,16 @@ class Settings(BaseSettings):
             raise ValueError("set both VALUEWATCH_DRIFT_BASELINE_START and _END, or neither")
         if start is not None and end is not None and as_utc(start) >= as_utc(end):
             raise ValueError("VALUEWATCH_DRIFT_BASELINE_START must be before _END")
+        return self
+
+    def tls_pair(self) -> tuple[Path, Path] | None:
+        """(certificate, private key) when TLS is on, else None."""
+        if self.tls_cert is None or self.tls_key is None:
+            return None
+        return self.tls_cert, self.tls_key
+
+    @model_validator(mode="after")
+    def _tls_pair(self) -> "Settings":
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("set both VALUEWATCH_TLS_CERT and VALUEWATCH_TLS_KEY, or neither")
         return self

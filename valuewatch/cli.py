@@ -31,6 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="worker processes (metrics merged in multiprocess mode)")
     serve.add_argument("--otlp-grpc-port", type=int, default=None,
                        help="OTLP/gRPC port (default VALUEWATCH_OTLP_GRPC_PORT or 4317; 0: off)")
+    serve.add_argument("--tls-cert", type=Path, default=None,
+                       help="PEM certificate: serve HTTPS and gRPC over TLS (VALUEWATCH_TLS_CERT)")
+    serve.add_argument("--tls-key", type=Path, default=None,
+                       help="PEM private key of --tls-cert (VALUEWATCH_TLS_KEY)")
 
     evaluate = commands.add_parser(
         "evaluate", help="run the scheduled evaluators (drift, accuracy, feedback, rollup, "
@@ -95,6 +99,10 @@ def _serve(settings: Settings, store: Store, args: argparse.Namespace) -> int:
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s %(message)s")
     if args.otlp_grpc_port is not None:
         settings = settings.model_copy(update={"otlp_grpc_port": args.otlp_grpc_port})
+    if args.tls_cert is not None or args.tls_key is not None:
+        # Validated again, so that one of the two alone fails loudly.
+        settings = Settings.model_validate(settings.model_dump() | {
+            "tls_cert": args.tls_cert, "tls_key": args.tls_key})
     serve(settings, host=args.host, port=args.port, workers=args.workers,
           log_level=args.log_level)
     return 0

@@ -61,6 +61,9 @@ def serve(settings: Settings, *, host: str, port: int, workers: int, log_level: 
     """Run until stopped; `workers` > 1 starts that many processes on one port."""
     options: dict[str, Any] = {"host": host, "port": port, "log_level": log_level,
                                "access_log": False}
+    tls = settings.tls_pair()
+    if tls is not None:
+        options |= {"ssl_certfile": str(tls[0]), "ssl_keyfile": str(tls[1])}
     if workers <= 1:
         app = build_app(settings, host)
         tune_garbage_collector()
@@ -71,6 +74,8 @@ def serve(settings: Settings, *, host: str, port: int, workers: int, log_level: 
     os.environ[HOST_ENV] = host
     # The workers read their settings from the environment: pass on the CLI's port.
     os.environ["VALUEWATCH_OTLP_GRPC_PORT"] = str(settings.otlp_grpc_port)
+    if tls is not None:  # their gRPC servers need the pair too
+        os.environ["VALUEWATCH_TLS_CERT"], os.environ["VALUEWATCH_TLS_KEY"] = map(str, tls)
     try:
         uvicorn.run("valuewatch.serve:worker_app", factory=True, workers=workers, **options)
     finally:

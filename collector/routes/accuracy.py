@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from collector.acknowledge import CONFLICT, IngestResult, acknowledge, one_or_many
 from collector.bodies import AccuracySampleBody
-from collector.deps import JsonIngestDep, ReadKey, StoreDep
+from collector.deps import JsonIngestDep, StoreDep, audited_read
 from collector.keyset import encode_cursor, in_time_range, newest_first
 from metrics.store.tables import AccuracySample, AccuracySamplePublic
 
@@ -37,7 +37,7 @@ class AccuracyPage(BaseModel):
     next_cursor: str | None
 
 
-@router.get("", dependencies=[ReadKey])
+@router.get("", dependencies=[audited_read("accuracy.read")])
 def list_accuracy(
     store: StoreDep,
     app: str | None = None,

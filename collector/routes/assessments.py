@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from collector.acknowledge import one_or_many
 from collector.assessment_entry import add_assessments, assessment_history, check_names
 from collector.auth import require
-from collector.deps import ReadKey, StoreDep
+from collector.deps import StoreDep, audited_read
 from collector.keys import hash_key
 from metrics.store.tables import ApiKey, Scope
 from metrics.types import utc_now
@@ -51,7 +51,7 @@ def post_assessments(
     return AssessmentResult(accepted=len(entries))
 
 
-@router.get("", dependencies=[ReadKey])
+@router.get("", dependencies=[audited_read("assessments.read")])
 def get_assessments(
     store: StoreDep,
     period: Annotated[str | None, Query(pattern=MONTH_FORMAT.pattern,

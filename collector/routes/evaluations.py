@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from collector.deps import ReadKey, StoreDep
+from collector.deps import StoreDep, audited_read
 from metrics.store.tables import EvaluationResult
 from metrics.types import as_utc
 
@@ -42,7 +42,7 @@ class EvaluationPage(BaseModel):
     items: list[EvaluationPublic]
 
 
-@router.get("", dependencies=[ReadKey])
+@router.get("", dependencies=[audited_read("evaluations.read")])
 def list_evaluations(
     store: StoreDep,
     kind: Literal["drift", "accuracy", "feedback"] | None = None,

@@ -13,7 +13,7 @@ from sqlmodel import select as select_model
 from collector.acknowledge import CONFLICT, IngestResult, acknowledge, one_or_many
 from collector.bodies import FeedbackBody
 from collector.conflicts import read_store
-from collector.deps import JsonIngestDep, ReadKey, StoreDep
+from collector.deps import JsonIngestDep, StoreDep, audited_read
 from collector.keyset import encode_cursor, in_time_range, newest_first
 from collector.validation import invalid
 from metrics.store.database import Store
@@ -68,7 +68,7 @@ class FeedbackPage(BaseModel):
     next_cursor: str | None
 
 
-@router.get("", dependencies=[ReadKey])
+@router.get("", dependencies=[audited_read("feedback.read")])
 def list_feedback(
     store: StoreDep,
     app: str | None = None,

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from collector.acknowledge import CONFLICT, IngestResult, acknowledge, one_or_many
 from collector.bodies import InferenceBody
-from collector.deps import JsonIngestDep, ReadKey, StoreDep
+from collector.deps import JsonIngestDep, StoreDep, audited_read
 from collector.keyset import encode_cursor, in_time_range, newest_first
 from metrics.store.tables import Inference, InferencePublic
 
@@ -38,7 +38,7 @@ async def post_inferences(
 
 
 
-@router.get("", dependencies=[ReadKey])
+@router.get("", dependencies=[audited_read("inferences.read")])
 def list_inferences(
     store: StoreDep,
     app: str | None = None,

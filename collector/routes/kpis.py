@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel
 
-from collector.deps import ReadKey, StoreDep
+from collector.deps import StoreDep, audited_read
 from metrics.types import utc_now
 from metrics.value.coverage import Coverage
 from metrics.value.periods import MONTH_FORMAT, Month
@@ -29,7 +29,7 @@ class ScorecardPublic(BaseModel):
     coverage: Coverage | None  # days with data; `partial` true for a partial month
 
 
-@router.get("", dependencies=[ReadKey])
+@router.get("", dependencies=[audited_read("kpis.read")])
 def get_kpis(
     store: StoreDep,
     period: Annotated[str | None, Query(pattern=MONTH_FORMAT.pattern,

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Response
 
-from collector.deps import ReadKey, StoreDep
+from collector.deps import StoreDep, audited_read
 from metrics.value.periods import MONTH_FORMAT, Month
 from metrics.value.store import stored_report
 from metrics.value.tables import ReportFormat
@@ -12,7 +12,7 @@ from metrics.value.tables import ReportFormat
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 
 
-@router.get("/{month}", dependencies=[ReadKey], response_class=Response)
+@router.get("/{month}", dependencies=[audited_read("report.download")], response_class=Response)
 def get_report(
     store: StoreDep,
     month: Annotated[str, Path(pattern=MONTH_FORMAT.pattern, description="YYYY-MM")],

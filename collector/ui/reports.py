@@ -7,6 +7,7 @@ from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
+from collector.audit import client_address, query_details, write_entry
 from collector.ui.months import stored_months
 from collector.ui.session import ViewerDep
 from collector.ui.templating import page
@@ -70,6 +71,10 @@ def report_file(viewer: ViewerDep, request: Request, month: MonthPath,
         found: Any = stored_report(connection, wanted, format)
     if found is None:
         raise HTTPException(404, f"no {format} report stored for {wanted}")
+    # A plain def runs in a worker thread already, so the entry is written here directly.
+    write_entry(request.app.state.store, actor=viewer.key_name, action="report.download",
+                target=request.url.path, client=client_address(request),
+                details=query_details(request))
     headers = {"Content-Disposition": f'inline; filename="valuewatch-report-{wanted}.{format}"',
                "Content-Security-Policy": REPORT_FILE_POLICY}
     return Response(found.content, media_type=found.media_type, headers=headers)

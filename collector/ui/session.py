@@ -53,8 +53,9 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def open_session(store: Store, key: str, hours: float) -> str | None:
-    """A new session's token for a live key that may read, or None; drops expired rows."""
+def open_session(store: Store, key: str, hours: float) -> tuple[str, str] | None:
+    """A new session's token and its key's name for a live key that may read, or None;
+    drops expired rows."""
     now = utc_now()
     with Session(store.engine) as session:
         api_key = session.scalars(select(ApiKey).where(
@@ -68,8 +69,9 @@ def open_session(store: Store, key: str, hours: float) -> str | None:
             token_hash=_digest(token), key_id=api_key.id, csrf=secrets.token_urlsafe(32),
             created_at=now, expires_at=now + timedelta(hours=hours),
         ))
+        name = api_key.name
         session.commit()
-    return token
+    return token, name
 
 
 def session_viewer(store: Store, token: str) -> Viewer | None:

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from collector.audit import UNKNOWN_ACTOR, audit_request
 from collector.ui.session import (
     COOKIE,
     SIGN_IN_COOKIE,
@@ -52,9 +53,14 @@ async def sign_in(
     """Open a session for a live read, assessor or admin key pasted into the form."""
     check_csrf(request.cookies.get(SIGN_IN_COOKIE, ""), csrf)
     hours = request.app.state.settings.ui_session_hours
-    token = await run_in_threadpool(open_session, request.app.state.store, key, hours)
-    if token is None:
+    opened = await run_in_threadpool(open_session, request.app.state.store, key, hours)
+    if opened is None:
+        request.app.state.instruments["valuewatch_auth_failures_total"].labels(
+            reason="unknown").inc()
+        await audit_request(request, UNKNOWN_ACTOR, "ui.sign_in_failure")
         return _form(request, "That key is unknown, revoked, or may not read reports.", 401)
+    token, name = opened
+    await audit_request(request, name, "ui.sign_in")
     response = RedirectResponse(HOME, 303)
     set_cookie(response, request, COOKIE, token, int(hours * 3600))
     forget_cookie(response, request, SIGN_IN_COOKIE)

@@ -6,6 +6,7 @@ from metrics.queries.promql import any_of, equals, gauge, quantile, ratio_or_zer
 
 INGEST_RECORDS = spec("valuewatch_ingest_records_total").name
 INGEST_OVERLOAD = spec("valuewatch_ingest_overload_total").name
+AUTH_FAILURES = spec("valuewatch_auth_failures_total").name
 EVALUATOR_LAST_SUCCESS = spec("valuewatch_evaluator_last_success_timestamp_seconds").name
 BY_GPU = "instance, gpu"
 
@@ -104,3 +105,13 @@ def ingest_rejections(limit: float) -> str:
 def ingest_overloaded() -> str:
     """Alert: 503s per second by reason over 5 minutes, where there are any."""
     return f"{ingest_overload_rate('5m')} > 0"
+
+
+def auth_failure_rate(window: str) -> str:
+    """Requests refused for their key per second, by reason."""
+    return sum_rate("reason", AUTH_FAILURES, window=window)
+
+
+def auth_failure_burst(limit: float) -> str:
+    """Alert: refused keys per second by reason over 5 minutes, where over `limit`."""
+    return f"{auth_failure_rate('5m')} > {limit:g}"

@@ -1,5 +1,6 @@
 """The database: engine set-up, migrations, and the fast insert path used by ingest."""
 
+import os
 import secrets
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -8,7 +9,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, Table, create_engine, event, select, text
+from sqlalchemy import Engine, Table, create_engine, event, make_url, select, text
 from sqlmodel import Session
 
 from metrics.store.bulk_insert import BulkInsert, RecordKey, record_key
@@ -23,12 +24,28 @@ MIGRATIONS = Path(__file__).parents[1] / "migrations"
 def make_engine(database_url: str) -> Engine:
     """An engine for `database_url`; SQLite files get WAL and fully synced commits."""
     if database_url.startswith("sqlite"):
+        create_private_file(make_url(database_url).database)
         engine = create_engine(
             database_url, connect_args={"check_same_thread": False, "timeout": 30}
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def create_private_file(database: str | None) -> None:
+    """Create a SQLite database file readable by its owner only (0600), when it is missing.
+
+    SQLite gives the -wal and -shm files the mode of the database file, so they are
+    private too. An existing file keeps its mode: an operator may have chosen it.
+    """
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    try:
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        return
+    os.chmod(database, 0o600)  # the umask may have taken bits off, never added: set them
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -42,12 +42,13 @@ class Grader(StrEnum):
 
 class Scope(StrEnum):
     """What an API key may do. Admin may do everything; assessor reads and enters
-    assessments."""
+    assessments; export downloads data in bulk (preference datasets, privacy exports)."""
 
     ingest = "ingest"
     read = "read"
     admin = "admin"
     assessor = "assessor"
+    export = "export"
 
 
 # --- inference records -------------------------------------------------------------------
@@ -326,13 +327,15 @@ class EvaluatorRun(SQLModel, table=True):
 
 
 class AuditEntry(SQLModel, table=True):
-    """An admin action: a key created or revoked, an assessment entered, a config changed."""
+    """Who did what, when, from where: an admin action (a key created or revoked, an
+    assessment entered), a read of stored records, a download, a sign-in, a refused key."""
 
     __tablename__ = "audit_log"
 
     id: int | None = Field(default=None, primary_key=True)
     timestamp: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
-    actor: str = Field(max_length=200)  # "cli", or the name of the admin key that acted
-    action: str = Field(max_length=100)  # e.g. key.create, key.revoke, assessment.create
+    actor: str = Field(max_length=200)  # "cli", the key's name, or "unknown" when refused
+    action: str = Field(max_length=100, index=True)  # e.g. key.create, inferences.read
     target: str = Field(default="", max_length=200)
+    client: str = Field(default="", max_length=100)  # the caller's address; "" from the CLI
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))

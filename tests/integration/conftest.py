@@ -2,6 +2,7 @@
 
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -41,6 +42,7 @@ class Server:
     process: subprocess.Popen[bytes] | None = None
     args: tuple[str, ...] = ()
     extra_env: dict[str, str] = field(default_factory=dict)
+    tls_cert: Path | None = None  # served over HTTPS, this certificate trusted
 
     @property
     def env(self) -> dict[str, str]:
@@ -50,7 +52,7 @@ class Server:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls_cert else 'http'}://127.0.0.1:{self.port}"
 
     def start(self) -> None:
         with self.log.open("ab") as log:
@@ -64,7 +66,10 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"valuewatch serve exited: {self.log.read_text()[-2000:]}")
             try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                verify = (ssl.create_default_context(cafile=self.tls_cert)
+                          if self.tls_cert else True)
+                if httpx.get(f"{self.url}/healthz", timeout=1,
+                             verify=verify).status_code == 200:
                     return
             except httpx.TransportError:
                 time.sleep(0.1)

@@ -26,7 +26,7 @@ def runbook_anchors() -> set[str]:
 def test_every_alert_has_a_severity_a_summary_a_description_and_a_runbook_link(
     alerts: list[AlertRule], config: MonitoringConfig
 ) -> None:
-    assert len(alerts) == 20
+    assert len(alerts) == 21
     for alert in alerts:
         rule = alert.as_dict()
         assert rule["labels"]["severity"] in ("page", "ticket"), alert.alert

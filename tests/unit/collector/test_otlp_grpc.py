@@ -25,7 +25,7 @@ from collector.otlp_grpc import STATUS_DETAILS_KEY, OTLPGrpcServer
 from collector.writer import Overloaded
 from metrics.settings import Settings
 from metrics.store.database import Store
-from metrics.store.tables import AccuracySample, Inference, Scope
+from metrics.store.tables import AccuracySample, AuditEntry, Inference, Scope
 from tests.unit.collector.otlp_log_builders import evaluation_event, log_export, log_line
 from tests.unit.collector.test_traces_route import chat_span, record_id, span
 
@@ -110,6 +110,14 @@ def test_a_wrong_key_is_unauthenticated_and_a_read_key_is_denied(
     assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
     assert exporter(receiver, "vw_not-a-key").export([chat_span()]) == SpanExportResult.FAILURE
     assert stored_calls(store) == []
+    with Session(store.engine) as session:
+        refused_entries = session.exec(
+            select(AuditEntry).where(AuditEntry.action == "auth.failure")
+        ).all()
+    assert [(e.actor, e.details["reason"]) for e in refused_entries][:3] == [
+        ("unknown", "unknown"), ("test-read", "scope"), ("unknown", "missing"),
+    ]
+    assert all(e.client.startswith("ipv4:127.0.0.1:") for e in refused_entries)
 
 
 def test_a_full_queue_is_unavailable_with_retry_info(

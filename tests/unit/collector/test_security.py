@@ -30,12 +30,13 @@ ACCESS: dict[tuple[str, str], Scope | None] = {
     ("POST", "/api/v1/assessments"): Scope.assessor,
     ("GET", "/api/v1/assessments"): Scope.read,
     ("POST", "/api/v1/alertmanager"): Scope.ingest,
+    ("GET", "/api/v1/audit"): Scope.admin,
     ("GET", "/healthz"): None,
     ("GET", "/readyz"): None,
     ("GET", "/metrics"): None,
 }
-WRONG = {Scope.ingest: Scope.read, Scope.read: Scope.ingest, Scope.admin: Scope.read,
-         Scope.assessor: Scope.read}
+WRONG = {Scope.ingest: Scope.read, Scope.read: Scope.export, Scope.admin: Scope.assessor,
+         Scope.assessor: Scope.read, Scope.export: Scope.read}
 
 
 def app_routes(client: TestClient) -> set[tuple[str, str]]:
@@ -75,6 +76,22 @@ def test_each_route_answers_each_kind_of_credential_as_it_should(
     assert answers == {"no key": 401, "malformed key": 401, "revoked key": 401,
                        "wrong scope": 403}
     assert right not in (401, 403, 429, 500)
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(ACCESS))
+def test_a_key_is_let_through_only_where_its_scope_grants(
+    client: TestClient, keys: dict[Scope, str], method: str, path: str
+) -> None:
+    needed = ACCESS[(method, path)]
+    if needed is None:
+        return
+    let_through = {
+        scope for scope, key in keys.items()
+        if call(client, method, path, {"Authorization": f"Bearer {key}"}) != 403
+    }
+    # Least privilege: only admin, the scope itself, and assessor for reads.
+    expected = {Scope.admin, needed} | ({Scope.assessor} if needed is Scope.read else set())
+    assert let_through == expected
 
 
 def test_a_key_over_its_rate_limit_gets_429_with_retry_after(store: Store) -> None:

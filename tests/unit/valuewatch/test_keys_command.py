@@ -1,4 +1,4 @@
-"""`valuewatch keys create --scope assessor`: the new scope is stored on both databases."""
+"""`valuewatch keys create --scope assessor|export`: new scopes are stored on both databases."""
 
 import pytest
 
@@ -21,3 +21,17 @@ def test_an_assessor_key_is_created_and_stored(
     assert [(key.name, Scope(key.scope)) for key in list_keys(store)] == [
         ("anna", Scope.assessor)]
     assert GRANTS[Scope.assessor] == {Scope.assessor, Scope.read}
+
+
+def test_an_export_key_is_created_and_grants_only_export(
+    store: Store, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("VALUEWATCH_DATABASE_URL",
+                       store.engine.url.render_as_string(hide_password=False))
+
+    assert main(["keys", "create", "--name", "datasets", "--scope", "export"]) == 0
+
+    assert capsys.readouterr().out.strip().splitlines()[-1].startswith("vw_")
+    assert [(key.name, Scope(key.scope)) for key in list_keys(store)] == [
+        ("datasets", Scope.export)]
+    assert GRANTS[Scope.export] == {Scope.export}
