@@ -86,9 +86,11 @@ POLICIES: dict[str, tuple[TablePolicy, dict[str, DataClass]]] = {
         "or until sign-out or the key is revoked", "no one (the collector only)"), {
         "token_hash": S, "key_id": D, "csrf": S, "created_at": T, "expires_at": T}),
     "audit_log": (TablePolicy(
-        "who changed what: keys, assessments, privacy requests", "kept",
+        "who did what: keys, assessments, privacy requests, reads, downloads, sign-ins and "
+        "refused keys", "kept",
         "admin (database only)"), {
-        "id": D, "timestamp": T, "actor": D, "action": T, "target": P, "details": T}),
+        "id": D, "timestamp": T, "actor": D, "action": T, "target": P, "details": T,
+        "client": D}),
     "evaluation_result": (TablePolicy(
         "drift, accuracy and feedback statistics of a closed window", ROLLED, READ), {
         "id": D, "evaluator": D, "window_start": T, "window_end": T, "app": D, "model": D,

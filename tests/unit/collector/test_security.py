@@ -31,6 +31,8 @@ ACCESS: dict[tuple[str, str], Scope | None] = {
     ("GET", "/api/v1/assessments"): Scope.read,
     ("POST", "/api/v1/alertmanager"): Scope.ingest,
     ("GET", "/api/v1/audit"): Scope.admin,
+    ("GET", "/api/v1/privacy/users/{user}/export"): Scope.export,
+    ("DELETE", "/api/v1/privacy/users/{user}"): Scope.admin,
     ("GET", "/healthz"): None,
     ("GET", "/readyz"): None,
     ("GET", "/metrics"): None,
@@ -45,7 +47,8 @@ def app_routes(client: TestClient) -> set[tuple[str, str]]:
 
 
 def call(client: TestClient, method: str, path: str, headers: dict[str, str]) -> int:
-    return client.request(method, path.replace("{month}", "2026-01"), json=[],
+    path = path.replace("{month}", "2026-01").replace("{user}", "alice")
+    return client.request(method, path, json=[],
                           headers=headers).status_code
 
 
