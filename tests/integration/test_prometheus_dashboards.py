@@ -39,8 +39,8 @@ VARIABLES = {"$__rate_interval": "1m", "$app": "support", "$model": "gpt-4o-mini
              "$signal": "latency_s"}
 GPU_PANELS = ("GPU busy", "GPU memory in use", "GPU power", "GPU temperature")
 EVALUATOR_ENV = {"VALUEWATCH_VALUE_CONFIG": str(ROOT / "examples" / "value.yaml"),
-                 "VALUEWATCH_TOPICS_ENABLED": "true"}
-JOBS = ("drift", "accuracy", "feedback", "rollup", "retention", "kpis", "topics")
+                 "VALUEWATCH_TOPICS_ENABLED": "true", "VALUEWATCH_SEGMENTS": "language"}
+JOBS = ("drift", "accuracy", "feedback", "rollup", "retention", "kpis", "topics", "fairness")
 PROMPTS = ("Where is my parcel? The courier tracking shows no delivery",
            "Please reset my password, the login says my account is locked")
 pytestmark = pytest.mark.slow
@@ -66,7 +66,8 @@ def calls(at: datetime, count: int, spacing: timedelta, prefix: str) -> list[dic
          "ttft_s": round(rng.uniform(0.05, 0.4), 3), "input_tokens": rng.randint(50, 900),
          "output_tokens": rng.randint(20, 400), "use_case": rng.choice(["billing", "refunds"]),
          "user": f"user-{i % 17}", "status": "error" if i % 8 == 0 else "ok",
-         "error_type": "timeout" if i % 8 == 0 else None}
+         "error_type": "timeout" if i % 8 == 0 else None,
+         "attributes": {"language": "de" if i % 3 == 0 else "en"}}
         for app, model in CALLS_SEEDED.items() for i in range(count)
     ]
 
@@ -166,7 +167,8 @@ class SidecarServer(Server):
     @property
     def env(self) -> dict[str, str]:
         return {**super().env, "VALUEWATCH_SCHEDULER_ENABLED": "false",
-                "VALUEWATCH_RESOURCE_SAMPLE_INTERVAL_S": "1"}
+                "VALUEWATCH_RESOURCE_SAMPLE_INTERVAL_S": "1",
+                "VALUEWATCH_STORE_CONTENT": "true"}  # the prompts the topics job reads
 
 
 def evaluated_jobs(url: str) -> set[str]:

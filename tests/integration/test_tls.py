@@ -12,6 +12,7 @@ import pytest
 from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk.trace.export import SpanExportResult
 
+from tests.conftest import skip_or_fail
 from tests.integration.conftest import Server, free_port
 from tests.unit.collector.test_traces_route import chat_span, record_id
 
@@ -19,7 +20,7 @@ from tests.unit.collector.test_traces_route import chat_span, record_id
 def self_signed(folder: Path) -> tuple[Path, Path]:
     """A certificate for 127.0.0.1 and localhost, and its key."""
     if shutil.which("openssl") is None:
-        pytest.skip("the openssl command is not installed")
+        skip_or_fail("the openssl command is not installed (Debian's openssl)")
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
