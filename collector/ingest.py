@@ -42,7 +42,10 @@ class Ingest:
 
     def _timestamp(self, loc: tuple[str | int, ...], value: datetime, now: datetime) -> datetime:
         """`value` in UTC, refused when too far in the future or the past."""
-        value = as_utc(value)
+        try:
+            value = as_utc(value)
+        except ValueError as exc:
+            raise invalid((*loc, "timestamp"), str(exc)) from None
         s = self._settings
         check_timestamp(loc, value, now, s.max_clock_skew_s, s.max_record_age_days)
         return value

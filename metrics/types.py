@@ -1,8 +1,9 @@
 """Column types shared by the tables."""
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import AfterValidator
 from sqlalchemy.types import DateTime, TypeDecorator
 
 
@@ -31,7 +32,17 @@ def utc_now() -> datetime:
 
 
 def as_utc(value: datetime) -> datetime:
-    """`value` in UTC; a naive timestamp is taken to be UTC already."""
+    """`value` in UTC; a naive timestamp is taken to be UTC already.
+
+    ValueError for a time that has no UTC date (year 1 ahead of UTC, year 9999 behind).
+    """
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is out of range once in UTC (years 1 to 9999)") from None
+
+
+# A timestamp a client sends, validated into UTC: out of range is a 422 naming the field.
+UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]

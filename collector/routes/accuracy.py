@@ -1,6 +1,5 @@
 """POST and GET /api/v1/accuracy."""
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -13,6 +12,7 @@ from collector.bodies import AccuracySampleBody
 from collector.deps import JsonIngestDep, StoreDep, audited_read
 from collector.keyset import encode_cursor, in_time_range, newest_first
 from metrics.store.tables import AccuracySample, AccuracySamplePublic
+from metrics.types import UtcDatetime
 
 router = APIRouter(prefix="/api/v1/accuracy", tags=["accuracy"])
 
@@ -44,8 +44,8 @@ def list_accuracy(
     model: str | None = None,
     task: str | None = None,
     inference_id: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: UtcDatetime | None = None,
+    until: UtcDatetime | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     cursor: str | None = None,
 ) -> AccuracyPage:

@@ -6,7 +6,6 @@ notice updates the firing one.
 """
 
 import hashlib
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends
@@ -16,7 +15,7 @@ from collector.auth import require
 from collector.deps import StoreDep
 from metrics.store.tables import Scope
 from metrics.store.upsert import upsert
-from metrics.types import as_utc, utc_now
+from metrics.types import UtcDatetime, as_utc, utc_now
 from metrics.value.store import INCIDENTS
 
 router = APIRouter(prefix="/api/v1/alertmanager", tags=["alertmanager"])
@@ -31,8 +30,8 @@ class AlertmanagerAlert(BaseModel):
     status: Literal["firing", "resolved"]
     labels: dict[str, LABEL]
     annotations: dict[str, LABEL] = {}
-    startsAt: datetime  # noqa: N815  (Alertmanager's field names)
-    endsAt: datetime | None = None  # noqa: N815
+    startsAt: UtcDatetime  # noqa: N815  (Alertmanager's field names)
+    endsAt: UtcDatetime | None = None  # noqa: N815
     fingerprint: str = Field(default="", max_length=200)
 
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from collector.deps import AdminKey, StoreDep
 from metrics.store.tables import AuditEntry
-from metrics.types import as_utc
+from metrics.types import UtcDatetime, as_utc
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
@@ -38,9 +38,9 @@ def list_audit(
     store: StoreDep,
     action: str | None = None,
     actor: str | None = None,
-    since: datetime | None = None,
+    since: UtcDatetime | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    cursor: Annotated[str | None, Query(pattern=r"^\d{1,18}$")] = None,
+    cursor: Annotated[str | None, Query(pattern=r"^\d{1,9}$")] = None,  # ids are int4
 ) -> AuditPage:
     """Audit entries filtered by action, actor and time, newest first, paginated."""
     query = select(AuditEntry)

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from collector.deps import StoreDep, audited_read
 from metrics.store.tables import EvaluationResult
-from metrics.types import as_utc
+from metrics.types import UtcDatetime, as_utc
 
 router = APIRouter(prefix="/api/v1/evaluations", tags=["evaluations"])
 
@@ -48,7 +48,7 @@ def list_evaluations(
     kind: Literal["drift", "accuracy", "feedback"] | None = None,
     app: str | None = None,
     model: str | None = None,
-    since: Annotated[datetime | None, Query(description="windows ending at or after")] = None,
+    since: Annotated[UtcDatetime | None, Query(description="windows ending at or after")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> EvaluationPage:
     """Stored results by evaluator, app, model and window end, newest window first."""

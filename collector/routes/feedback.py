@@ -1,6 +1,5 @@
 """POST and GET /api/v1/feedback."""
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -18,6 +17,7 @@ from collector.keyset import encode_cursor, in_time_range, newest_first
 from collector.validation import invalid
 from metrics.store.database import Store
 from metrics.store.tables import Feedback, FeedbackKind, FeedbackPublic, Inference
+from metrics.types import UtcDatetime
 
 router = APIRouter(prefix="/api/v1/feedback", tags=["feedback"])
 _inference: Table = Inference.__table__  # type: ignore[attr-defined]
@@ -74,8 +74,8 @@ def list_feedback(
     app: str | None = None,
     kind: FeedbackKind | None = None,
     inference_id: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: UtcDatetime | None = None,
+    until: UtcDatetime | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     cursor: str | None = None,
 ) -> FeedbackPage:

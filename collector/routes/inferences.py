@@ -1,6 +1,5 @@
 """POST and GET /api/v1/inferences."""
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -13,6 +12,7 @@ from collector.bodies import InferenceBody
 from collector.deps import JsonIngestDep, StoreDep, audited_read
 from collector.keyset import encode_cursor, in_time_range, newest_first
 from metrics.store.tables import Inference, InferencePublic
+from metrics.types import UtcDatetime
 
 router = APIRouter(prefix="/api/v1/inferences", tags=["inferences"])
 
@@ -43,8 +43,8 @@ def list_inferences(
     store: StoreDep,
     app: str | None = None,
     model: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: UtcDatetime | None = None,
+    until: UtcDatetime | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     cursor: str | None = None,
 ) -> InferencePage:
