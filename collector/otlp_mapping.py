@@ -14,17 +14,13 @@ from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
 from opentelemetry.proto.trace.v1.trace_pb2 import Span, Status
 
 from collector.genai_attributes import ATTRIBUTES, names
+from metrics.content import is_content
 from metrics.redaction import redact
 
 PROVIDER_KEYS = names("provider")
 OPERATION_KEYS = names("operation")
 GENAI_MARKER_KEYS = frozenset({*PROVIDER_KEYS, *OPERATION_KEYS})
 GENAI_MARKER_PREFIXES = ("gen_ai.request.", "gen_ai.response.", "gen_ai.usage.", "gen_ai.latency.")
-
-CONTENT_KEYS = frozenset(names("content"))
-CONTENT_PREFIXES = ("gen_ai.prompt.", "gen_ai.completion.")
-# Under a content prefix but not content: the name of a prompt template.
-NOT_CONTENT_KEYS = frozenset({"gen_ai.prompt.name"})
 
 MODEL_KEYS = names("model")
 INPUT_TOKEN_KEYS = names("input_tokens")
@@ -80,13 +76,6 @@ def is_genai_span(attributes: dict[str, Any]) -> bool:
     return any(
         key in GENAI_MARKER_KEYS or key.startswith(GENAI_MARKER_PREFIXES) for key in attributes
     )
-
-
-def is_content(key: str) -> bool:
-    """Whether an attribute carries message content (prompts, completions, tool payloads)."""
-    if key in NOT_CONTENT_KEYS:
-        return False
-    return key in CONTENT_KEYS or key.startswith(CONTENT_PREFIXES)
 
 
 def span_record(
