@@ -5,8 +5,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from alerts.pipeline import alert_files
-from dashboards.build import dashboard_files
 from metrics.settings import Settings
 
 BUILD_COMMANDS = ("dashboards", "alerts")
@@ -27,6 +25,11 @@ def add_build_commands(commands: Any) -> None:
 
 def run_build_command(settings: Settings, args: argparse.Namespace) -> int:
     """Write the files of `dashboards build` or `alerts build`; 2 on a bad setting."""
+    # Imported here, not at the top: every `valuewatch` command, `serve` included, loads
+    # this module, and the generators (grafanalib) are only needed by these two.
+    from alerts.pipeline import alert_files
+    from dashboards.build import dashboard_files
+
     build = dashboard_files if args.command == "dashboards" else alert_files
     try:
         files = build(settings)

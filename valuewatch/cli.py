@@ -2,6 +2,7 @@
 
 import argparse
 import logging
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -46,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--metrics-port", type=int, default=9464)
     evaluate.add_argument("--log-level", default="info")
 
+    commands.add_parser("migrate", help="create or upgrade the database schema, then exit "
+                        "(serve does this first)")
+
     keys = commands.add_parser("keys", help="create, list and revoke API keys")
     key_commands = keys.add_subparsers(dest="keys_command", required=True)
     create = key_commands.add_parser("create", help="create a key; it is printed once")
@@ -80,10 +84,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from valuewatch.demo import run_demo
 
         return run_demo(args.out, port=args.port, days=args.days, wait=not args.no_wait)
+    if args.command == "serve":
+        return _serve(settings, args)
     store = Store.open(settings.database_url)
     store.migrate()
-    if args.command == "serve":
-        return _serve(settings, store, args)
+    if args.command == "migrate":
+        return 0
     if args.command == "evaluate":
         return _evaluate(settings, store, args)
     if args.command in VALUE_COMMANDS:
@@ -93,9 +99,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _keys(store, args)
 
 
-def _serve(settings: Settings, store: Store, args: argparse.Namespace) -> int:
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from valuewatch.serve import serve
 
+    # Migrating in a child process keeps Alembic out of the server's memory for good.
+    migrated = subprocess.run([sys.executable, "-m", "valuewatch", "migrate"], check=False)
+    if migrated.returncode != 0:
+        print("valuewatch serve: the schema could not be migrated (see above)", file=sys.stderr)
+        return migrated.returncode
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s %(message)s")
     if args.otlp_grpc_port is not None:
         settings = settings.model_copy(update={"otlp_grpc_port": args.otlp_grpc_port})

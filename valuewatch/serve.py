@@ -19,10 +19,8 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, multiprocess
 
 from collector.app import create_app
-from collector.otlp_grpc import OTLPGrpcServer
 from metrics.settings import Settings
 from metrics.store.database import Store
-from valuewatch.evaluate import in_process_evaluators
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 HOST_ENV = "VALUEWATCH_SERVE_HOST"  # the address the workers' gRPC servers bind
@@ -40,9 +38,16 @@ def build_app(settings: Settings, host: str = "127.0.0.1") -> FastAPI:
         exposition = CollectorRegistry()
         multiprocess.MultiProcessCollector(exposition)
         background.append(WorkerExit())
-    background += in_process_evaluators(settings, store, exposition)
+    if settings.scheduler_enabled:
+        # Imported only here: a sidecar (scheduler off) never loads the evaluators'
+        # statistics, charts and PDF libraries (scipy, scikit-learn, matplotlib, reportlab).
+        from valuewatch.evaluate import in_process_evaluators
+
+        background += in_process_evaluators(settings, store, exposition)
     receivers: list[Callable[[FastAPI], AbstractAsyncContextManager[Any]]] = []
     if settings.otlp_grpc_port:
+        from collector.otlp_grpc import OTLPGrpcServer  # grpcio (15 MB) only when it serves
+
         # Each worker serves gRPC on the one port; SO_REUSEPORT spreads connections.
         receivers.append(partial(OTLPGrpcServer, host=host, port=settings.otlp_grpc_port,
                                  reuse_port=workers))

@@ -7,8 +7,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, Table, create_engine, event, make_url, select, text
 from sqlmodel import Session
 
@@ -91,6 +89,11 @@ class Store:
 
     def migrate(self) -> None:
         """Create or upgrade the schema to the newest Alembic revision."""
+        # Alembic (with Mako and Pygments, 11 MB) is loaded only by what migrates; see
+        # `valuewatch migrate`, which `serve` runs in a child process.
+        from alembic import command
+        from alembic.config import Config
+
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.begin() as connection:
