@@ -16,5 +16,5 @@ class Call(BaseModel):
 
 
 @app.post("/api/v1/inferences")
-async def post(call: Call) -> dict[str, int]:
+async def post(call: Call) -> dict[str, int | list[str]]:
     return {"accepted": 1, "duplicates": 0, "conflicts": []}
