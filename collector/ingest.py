@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
+from functools import lru_cache, partial
 from typing import Any
 
 from collector.genai_attributes import UNPRICED_OPERATIONS
@@ -37,7 +38,8 @@ class Ingest:
         self._settings = settings
         self.instruments = instruments
         self._prices = prices
-        self._salt = salt
+        # Apps send the same users over and over; an HMAC costs more than the lookup.
+        self._pseudonym = lru_cache(maxsize=4096)(partial(hash_user, salt=salt))
         self._series = GenAISeries(instruments)
 
     def _timestamp(self, loc: tuple[str | int, ...], value: datetime, now: datetime) -> datetime:
@@ -51,7 +53,7 @@ class Ingest:
         return value
 
     def _user(self, user: str | None) -> str | None:
-        return None if user is None else hash_user(user, self._salt)
+        return None if user is None else self._pseudonym(user)
 
     def _kept(self, attributes: dict[str, Any]) -> dict[str, Any]:
         """`attributes` as stored, every string redacted: message content (a `prompt`,
@@ -87,6 +89,10 @@ class Ingest:
         self, rows: Iterable[dict[str, Any]], new_keys: set[RecordKey]
     ) -> None:
         """Update the GenAI histograms and cost counters for the rows newly stored."""
+        # Counters move once per series and request (a locked add each), histograms once
+        # per call: prometheus_client has no bulk observe.
+        costs: dict[int, tuple[Any, float]] = {}
+        unpriced: dict[int, tuple[Any, int]] = {}
         for row in rows:
             if record_key(row) not in new_keys:
                 continue
@@ -108,9 +114,13 @@ class Ingest:
                     per_token = (row["latency_s"] - ttft) / (row["output_tokens"] - 1)
                     series.time_per_output_token.observe(per_token)
             if row["cost_usd"] is not None:
-                series.cost.inc(row["cost_usd"])
+                counter, total = costs.get(id(series), (series.cost, 0.0))
+                costs[id(series)] = counter, total + row["cost_usd"]
             elif row["operation"] not in UNPRICED_OPERATIONS:
-                series.unpriced.inc()
+                counter, count = unpriced.get(id(series), (series.unpriced, 0))
+                unpriced[id(series)] = counter, count + 1
+        for counter, amount in (*costs.values(), *unpriced.values()):
+            counter.inc(amount)
 
     def feedback_rows(self, records: list[FeedbackCreate], now: datetime) -> list[dict[str, Any]]:
         """Rows for the feedback table: values normalised, comments redacted, users hashed."""

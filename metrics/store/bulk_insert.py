@@ -31,6 +31,7 @@ class BulkInsert:
     def __init__(self, table: Table, dialect: str, conflict: str | None = None) -> None:
         self.columns = [column.name for column in table.columns]
         self._values = operator.itemgetter(*self.columns)
+        self._time = _sqlite_datetime if dialect == "sqlite" else _naive_utc
         converters = [_converter(column.type, dialect) for column in table.columns]
         self._converting = [(i, c) for i, c in enumerate(converters) if c is not None]
         placeholder = "?" if dialect == "sqlite" else "%s"
@@ -45,18 +46,28 @@ class BulkInsert:
 
     def statements(self, rows: list[dict[str, Any]]) -> Iterator[tuple[str, tuple[Any, ...]]]:
         """(sql, parameters) for every chunk of `rows`; missing keys are NULL."""
+        # A request's rows share their received_at, and often their timestamps: each
+        # distinct time is converted once (equal instants convert to equal text).
+        converted: dict[datetime, Any] = {}
         for start in range(0, len(rows), self.rows_per_statement):
             chunk = rows[start:start + self.rows_per_statement]
             params: list[Any] = []
             for row in chunk:
                 values = list(self._row_values(row))
                 for index, convert in self._converting:
-                    if values[index] is not None:
-                        values[index] = convert(values[index])
+                    value = values[index]
+                    if value is None:
+                        continue
+                    if convert is self._time:
+                        found = converted.get(value)
+                        if found is None:
+                            found = converted[value] = convert(value)
+                        values[index] = found
+                    else:
+                        values[index] = convert(value)
                 params += values
             values = ", ".join([self._row_sql] * len(chunk))
             yield self._head + values + self._tail, tuple(params)
-
 
     def _row_values(self, row: dict[str, Any]) -> tuple[Any, ...]:
         try:

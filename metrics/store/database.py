@@ -60,14 +60,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def touched_hours(rows: list[dict[str, Any]], new: set[RecordKey]) -> set[datetime]:
     """The UTC hours that the `timestamp` of the rows whose key is in `new` fall in."""
-    hours = set()
+    hours: dict[datetime, datetime] = {}  # each distinct time to its hour, once
     for row in rows:
-        if record_key(row) in new:
-            moment = row["timestamp"]
-            if moment.tzinfo is not UTC:
-                moment = as_utc(moment)
-            hours.add(moment.replace(minute=0, second=0, microsecond=0))
-    return hours
+        moment = row["timestamp"]
+        if moment not in hours and record_key(row) in new:
+            utc = moment if moment.tzinfo is UTC else as_utc(moment)
+            hours[moment] = utc.replace(minute=0, second=0, microsecond=0)
+    return set(hours.values())
 
 
 class Store:
