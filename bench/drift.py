@@ -59,14 +59,9 @@ def build(database: Path, rows: int) -> None:
     store.engine.dispose()
     connection = sqlite3.connect(database)
     connection.execute("PRAGMA synchronous=OFF")
-    rng = np.random.default_rng(0)
     sql = f"INSERT INTO inference ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
-    for window, shift in ((REFERENCE, 0.0), (CURRENT, 0.2)):
-        latency = rng.lognormal(shift, 0.5, rows)
-        ttft = rng.gamma(2.0, 0.1 + shift / 10, rows)
-        inputs = rng.poisson(800, rows)
-        outputs = rng.poisson(200 * (1 + shift), rows)
-        cost = (inputs * 0.15 + outputs * 0.60) / 1e6
+    for window, values in zip((REFERENCE, CURRENT), signal_values(rows), strict=True):
+        latency, ttft, inputs, outputs, cost = values.values()
         step = window.length / rows
         # SQLAlchemy's SQLite format for UTCDateTime, so its comparisons match.
         moments = [
@@ -79,6 +74,22 @@ def build(database: Path, rows: int) -> None:
         ))
         connection.commit()
     connection.close()
+
+
+def signal_values(rows: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The five signals of the reference and the current window, seeded: the current one
+    is shifted (but for input_tokens). Token counts are integer arrays."""
+    rng = np.random.default_rng(0)
+    windows = []
+    for shift in (0.0, 0.2):
+        latency = rng.lognormal(shift, 0.5, rows)
+        ttft = rng.gamma(2.0, 0.1 + shift / 10, rows)
+        inputs = rng.poisson(800, rows)
+        outputs = rng.poisson(200 * (1 + shift), rows)
+        cost = (inputs * 0.15 + outputs * 0.60) / 1e6
+        windows.append({"latency_s": latency, "ttft_s": ttft, "input_tokens": inputs,
+                        "output_tokens": outputs, "cost_usd": cost})
+    return windows[0], windows[1]
 
 
 def _count(database: Path) -> int:

@@ -14,8 +14,9 @@ import numpy as np
 from scipy.stats import false_discovery_control
 
 from evaluators.stats import chi_squared, jensen_shannon, ks, psi, wasserstein, z_test
+from evaluators.stats.ordered import OrderedSamples
 from evaluators.stats.result import DriftResult
-from evaluators.stats.samples import Sample, aligned_counts, counts_of_values, finite_values
+from evaluators.stats.samples import Sample, aligned_counts, counts_of_values
 
 METHODS: tuple[ModuleType, ...] = (ks, chi_squared, z_test, psi, jensen_shannon, wasserstein)
 # The methods whose threshold is a distance; their p-value is a permutation test's.
@@ -71,17 +72,20 @@ def compare(
     Numeric samples are 1-D arrays (NaN and infinite values are dropped); categorical
     samples are ``{category: count}``. ``threshold`` defaults to the method's own.
     Raises ValueError on an empty sample or a method that does not fit ``kind``.
+
+    A numeric pair is sorted and merged once (see ``ordered``); the count of distinct
+    values and the methods that read CDFs (``compare_ordered``) all use that one sort.
     """
     _check_kind(kind)
     ref: Sample
     cur: Sample
+    ordered: OrderedSamples | None = None
     if kind == "numeric":
         if isinstance(reference, Mapping) or isinstance(current, Mapping):
             raise TypeError("numeric drift needs 1-D arrays, not category counts")
-        ref_values = finite_values(reference, "reference")
-        cur_values = finite_values(current, "current")
-        ref, cur = ref_values, cur_values
-        reference_size, n_distinct = ref_values.size, np.union1d(ref_values, cur_values).size
+        ordered = OrderedSamples.of(reference, current)
+        ref, cur = ordered.reference, ordered.current
+        reference_size, n_distinct = ref.size, ordered.distinct_count()
     else:
         if not (isinstance(reference, Mapping) and isinstance(current, Mapping)):
             raise TypeError("categorical drift needs {category: count} mappings")
@@ -96,9 +100,14 @@ def compare(
         if method is not None:
             raise ValueError(f"drift method {method!r} does not apply to {kind} samples")
         # Only the default choice gets here: a numeric sample with few distinct values.
-        ref, cur = counts_of_values(ref_values), counts_of_values(cur_values)
+        ref, cur = counts_of_values(np.asarray(ref)), counts_of_values(np.asarray(cur))
+        ordered = None
     actual_threshold = chosen.DEFAULT_THRESHOLD if threshold is None else threshold
-    result: DriftResult = chosen.compare(ref, cur, actual_threshold)
+    result: DriftResult
+    if ordered is not None and hasattr(chosen, "compare_ordered"):
+        result = chosen.compare_ordered(ordered, actual_threshold)
+    else:
+        result = chosen.compare(ref, cur, actual_threshold)
     return result
 
 

@@ -1,11 +1,10 @@
 """Wasserstein distance normed by the reference's spread (Evidently's "wasserstein")."""
 
 import numpy as np
-from scipy.stats import wasserstein_distance
 
+from evaluators.stats.ordered import OrderedSamples
 from evaluators.stats.permutation import SIGNIFICANCE, table_p_value
 from evaluators.stats.result import DriftResult, distance_result
-from evaluators.stats.samples import finite_values
 
 NAME = "wasserstein"
 KIND = ("numeric",)
@@ -29,12 +28,16 @@ def compare(
     the grid points (exact while the pooled sample has at most 200 distinct values), so
     that a relabelling is one draw of counts per grid cell.
     """
-    ref = finite_values(reference, "reference")
-    cur = finite_values(current, "current")
-    norm = max(float(np.std(ref)), MIN_REFERENCE_STD)
-    score = float(wasserstein_distance(ref, cur)) / norm
-    grid = _grid(np.concatenate([ref, cur]))
-    ref_counts, cur_counts = _cell_counts(ref, grid), _cell_counts(cur, grid)
+    return compare_ordered(OrderedSamples.of(reference, current), threshold)
+
+
+def compare_ordered(samples: OrderedSamples, threshold: float = DEFAULT_THRESHOLD) -> DriftResult:
+    """``compare`` on samples already sorted and merged (see ``ordered``), so that one sort
+    per signal serves the distance, the grid and the cell counts."""
+    norm = max(float(np.std(samples.reference)), MIN_REFERENCE_STD)
+    score = samples.wasserstein() / norm
+    grid = _grid(samples)
+    ref_counts, cur_counts = samples.cell_counts(grid)
     gaps = np.diff(grid)
 
     def distance(ref_rows: np.ndarray, cur_rows: np.ndarray) -> np.ndarray:
@@ -47,18 +50,12 @@ def compare(
     return distance_result(NAME, score, p_value, threshold, SIGNIFICANCE)
 
 
-def _grid(pooled: np.ndarray) -> np.ndarray:
+def _grid(samples: OrderedSamples) -> np.ndarray:
     """The sorted points at which both CDFs are compared."""
-    ordered = np.sort(pooled)
-    distinct = ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])]
+    distinct = samples.distinct_values()
     if distinct.size <= GRID_POINTS:
         return distinct
-    # Order statistics rather than np.quantile, which would sort the pooled sample again.
+    # Order statistics of the merged sample rather than np.quantile, which would sort again.
+    ordered = samples.pooled
     at = np.round(np.linspace(0, ordered.size - 1, GRID_POINTS)).astype(np.int64)
     return np.unique(ordered[at])
-
-
-def _cell_counts(values: np.ndarray, grid: np.ndarray) -> np.ndarray:
-    """How many values lie in each cell (grid[i-1], grid[i]]; the first cell holds the rest."""
-    cells = np.searchsorted(grid, values, side="left")
-    return np.bincount(np.minimum(cells, grid.size - 1), minlength=grid.size).astype(np.float64)

@@ -7,7 +7,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.dialects import sqlite
 
-from evaluators.drift.sql_stream import driver_sql, float_chunks
+from evaluators.drift.sql_stream import driver_sql, float_array, float_chunks
 from evaluators.windows import Window
 from metrics.store.database import Store
 from metrics.store.tables import Inference, Status
@@ -49,3 +49,19 @@ def test_on_sqlite_a_timestamp_is_bound_as_the_text_sqlalchemy_stores() -> None:
 
     assert sql.endswith("WHERE inference.timestamp >= ? AND inference.status = ?")
     assert parameters == ("2026-03-02 10:00:00.000000", "error")
+
+
+def test_rows_of_floats_and_ints_become_one_float_array() -> None:
+    array = float_array([(1.5, 2), (3.0, 4)])
+    assert array.dtype == np.float64
+    np.testing.assert_array_equal(array, [[1.5, 2.0], [3.0, 4.0]])
+
+
+def test_a_null_in_a_chunk_becomes_nan() -> None:
+    array = float_array([(1.5, None), (None, 4)])
+    np.testing.assert_array_equal(np.isnan(array), [[False, True], [True, False]])
+    assert array[0, 0] == 1.5 and array[1, 1] == 4.0
+
+
+def test_no_rows_is_an_empty_array() -> None:
+    assert float_array([]).shape == (0, 0)
