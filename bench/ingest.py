@@ -203,7 +203,7 @@ def measure_raw_sqlite(database: Path, rows: int = 200_000) -> float:
                "input_tokens", "output_tokens", "cost_usd", "status", "use_case",
                "timestamp", "received_at", "user_hash", "attributes")
     sql = (f"INSERT INTO inference ({', '.join(columns)}) VALUES "
-           f"({', '.join('?' * len(columns))}) ON CONFLICT (id) DO NOTHING")
+           f"({', '.join('?' * len(columns))}) ON CONFLICT (id, app) DO NOTHING")
     started = time.perf_counter()
     for start_at in range(0, rows, BATCH):
         batch = [
