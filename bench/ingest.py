@@ -148,9 +148,10 @@ def otlp_bodies(spans: int = OTLP_SPANS) -> Callable[[], bytes]:
     return body
 
 
-def otlp_requests(headers: dict[str, str], spans: int = OTLP_SPANS) -> Callable[[], bytes]:
-    """A maker of POST /v1/traces requests for `run_load`, each a fresh export body."""
-    body = otlp_bodies(spans)
+def otlp_requests(headers: dict[str, str],
+                  body: Callable[[], bytes] | None = None) -> Callable[[], bytes]:
+    """A maker of POST /v1/traces requests for `run_load`, each a fresh body from `body`."""
+    body = body or otlp_bodies()
 
     def export() -> bytes:
         return request_bytes("/v1/traces", body(), headers, "application/x-protobuf")
