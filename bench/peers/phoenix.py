@@ -20,13 +20,16 @@ sqlite3 rows/s.
 What each system stores per span, so the comparison is honest:
 
 - Phoenix stores every span, GenAI or not: one `spans` row (span id, parent id, name, kind,
-  start and end time, all attributes as JSON, events as JSON, status, its own and cumulative
-  error and token counts) and one `traces` row per new trace id, under a project; it answers
-  the export once the spans are queued in memory and writes them afterwards in transactions
-  of up to 100.
+  start and end time, all attributes as JSON with the gen_ai ones also mapped to OpenInference
+  names, events as JSON, status, its own and cumulative error and token counts), and for these
+  LLM spans a `span_costs` row and two `span_cost_details` rows (prompt and completion, priced
+  from its model table); one `traces` row per new trace id, under a project. It answers the
+  export once the spans are queued in memory, and writes them afterwards one savepoint a span,
+  up to 100 a transaction, in a task on the server's event loop.
 - valuewatch stores a GenAI span as one `inference` row (trace-span id, app, model, provider,
-  operation, latency, token counts, cost, status, use case, user hash, timestamps and the
-  unmapped attributes as JSON) and ignores other spans; it answers once the rows are committed.
+  operation, latency, token counts, cost priced from its table, status, use case, user hash,
+  timestamps and the unmapped attributes as JSON) and ignores other spans; it answers once
+  the rows are committed.
 
 Neither stores prompt or completion text here: the spans carry none.
 Run: .venv/bin/python bench/peers/phoenix.py [--seconds 20] [--rounds 2]
