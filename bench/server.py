@@ -40,7 +40,11 @@ def start(args: list[str], env: dict[str, str], port: int,
 
 
 def serve(database_url: str, port: int, **env: str) -> subprocess.Popen[bytes]:
-    """`valuewatch serve` on `database_url`, with VALUEWATCH_* settings from `env`."""
+    """`valuewatch serve` on `database_url`, with VALUEWATCH_* settings from `env`.
+
+    Its OTLP/gRPC receiver takes a free port, not 4317, which another process may hold.
+    """
+    env = {"otlp_grpc_port": str(free_port())} | env
     settings = {f"VALUEWATCH_{name.upper()}": value for name, value in env.items()}
     return start([sys.executable, "-m", "valuewatch", "serve", "--port", str(port),
                   "--log-level", "warning"],
