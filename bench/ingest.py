@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -130,7 +131,8 @@ def otlp_export(spans: int) -> bytes:
     start = time.time_ns()
     chat = [
         Span(
-            trace_id=TRACE_MARKER, span_id=index.to_bytes(8, "big"), name="chat gpt-4o-mini",
+            trace_id=TRACE_MARKER, span_id=SPAN_MARKER + index.to_bytes(2, "big"),
+            name="chat gpt-4o-mini",
             kind=Span.SPAN_KIND_CLIENT, start_time_unix_nano=start,
             end_time_unix_nano=start + 1_234_000_000,
             attributes=[
@@ -149,24 +151,45 @@ def otlp_export(spans: int) -> bytes:
     return ExportTraceServiceRequest(resource_spans=[resource]).SerializeToString()
 
 
-TRACE_MARKER = b"valuewatch-bench"  # 16 bytes, replaced per export to make ids unique
+# Replaced in every export, so that no two exports share a trace id or a span id.
+TRACE_MARKER = b"valuewatch-bench"  # 16 bytes: the trace id
+SPAN_MARKER = b"vwspan"  # the first 6 of a span id's 8 bytes; the last 2 number the span
+OTLP_SPANS = 512
+
+
+def otlp_bodies(spans: int = OTLP_SPANS) -> Callable[[], bytes]:
+    """A maker of OTLP protobuf export bodies, each with ids no other body has."""
+    template = otlp_export(spans)
+    counter = itertools.count(1)  # all-zero ids are invalid in OTLP
+
+    def body() -> bytes:
+        number = next(counter)
+        return template.replace(SPAN_MARKER, number.to_bytes(6, "big")).replace(
+            TRACE_MARKER, number.to_bytes(16, "big"))
+
+    return body
+
+
+def otlp_requests(headers: dict[str, str],
+                  body: Callable[[], bytes] | None = None) -> Callable[[], bytes]:
+    """A maker of POST /v1/traces requests for `run_load`, each a fresh body from `body`."""
+    body = body or otlp_bodies()
+
+    def export() -> bytes:
+        return request_bytes("/v1/traces", body(), headers, "application/x-protobuf")
+
+    return export
 
 
 def measure_otlp(port: int, headers: dict[str, str], seconds: float) -> tuple[float, int]:
     """Spans/s for OTLP/HTTP protobuf exports of 512 GenAI spans on 4 connections, and how
     many spans were acknowledged."""
-    template = otlp_export(512)
-    counter = itertools.count()
-
-    def export() -> bytes:
-        body = template.replace(TRACE_MARKER, next(counter).to_bytes(16, "big"))
-        return request_bytes("/v1/traces", body, headers, "application/x-protobuf")
-
+    export = otlp_requests(headers)
     result = run_load(port, 4, seconds, export)
-    spans_per_s = result.statuses[200] * 512 / result.seconds
+    spans_per_s = result.statuses[200] * OTLP_SPANS / result.seconds
     print(f"  OTLP protobuf, 512 spans an export, 4 connections: {spans_per_s:,.0f} spans/s "
           f"({result.summary()})")
-    return spans_per_s, result.statuses[200] * 512
+    return spans_per_s, result.statuses[200] * OTLP_SPANS
 
 
 def measure_bare(seconds: float) -> LoadResult:

@@ -20,21 +20,31 @@ def free_port() -> int:
 
 
 def start(args: list[str], env: dict[str, str], port: int,
-          ready_path: str = "/docs") -> subprocess.Popen[bytes]:
-    """Start `args` and wait until it answers on `port`."""
+          ready_path: str = "/docs", wait_s: float = 120.0) -> subprocess.Popen[bytes]:
+    """Start `args` and wait until it answers on `port`; stopped again if it never does.
+
+    The wait is long because the benches share small machines with other work.
+    """
     process = subprocess.Popen(args, env=os.environ | env, cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(300):
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             httpx.get(f"http://127.0.0.1:{port}{ready_path}", timeout=1)
             return process
         except httpx.TransportError:
             time.sleep(0.1)
-    raise RuntimeError(f"{args} did not start")
+    process.kill()
+    process.wait()
+    raise RuntimeError(f"{args} did not start (exit status {process.returncode})")
 
 
 def serve(database_url: str, port: int, **env: str) -> subprocess.Popen[bytes]:
-    """`valuewatch serve` on `database_url`, with VALUEWATCH_* settings from `env`."""
+    """`valuewatch serve` on `database_url`, with VALUEWATCH_* settings from `env`.
+
+    Its OTLP/gRPC receiver takes a free port, not 4317, which another process may hold.
+    """
+    env = {"otlp_grpc_port": str(free_port())} | env
     settings = {f"VALUEWATCH_{name.upper()}": value for name, value in env.items()}
     return start([sys.executable, "-m", "valuewatch", "serve", "--port", str(port),
                   "--log-level", "warning"],
