@@ -7,8 +7,9 @@ from functools import lru_cache, partial
 from typing import Any
 
 from collector.genai_attributes import UNPRICED_OPERATIONS
-from collector.genai_series import GenAISeries, trace_exemplar
+from collector.genai_series import GenAISeries, Series, trace_exemplar
 from collector.validation import check_attributes, check_timestamp, invalid
+from metrics.bulk_observe import observe_all
 from metrics.content import without_content
 from metrics.feedback_rules import THUMBS_FORMS, sentiment, thumbs_number, value_range
 from metrics.instruments import Instruments
@@ -89,10 +90,8 @@ class Ingest:
         self, rows: Iterable[dict[str, Any]], new_keys: set[RecordKey]
     ) -> None:
         """Update the GenAI histograms and cost counters for the rows newly stored."""
-        # Counters move once per series and request (a locked add each), histograms once
-        # per call: prometheus_client has no bulk observe.
-        costs: dict[int, tuple[Any, float]] = {}
-        unpriced: dict[int, tuple[Any, int]] = {}
+        # Gathered per series, then each histogram and counter moves once per request.
+        observed: dict[int, _Observed] = {}
         for row in rows:
             if record_key(row) not in new_keys:
                 continue
@@ -100,27 +99,30 @@ class Ingest:
             series = self._series.of(
                 row["app"], row["operation"], row["provider"] or "", row["model"], error_type
             )
+            seen = observed.get(id(series))
+            if seen is None:
+                seen = observed[id(series)] = _Observed(series)
             exemplar = trace_exemplar(row)
-            series.duration.observe(row["latency_s"], exemplar)
+            seen.duration.append(row["latency_s"])
+            seen.duration_exemplars.append(exemplar)
             if row["input_tokens"] or row["output_tokens"]:
                 # A call reporting no usage (an error, an instrumentation without usage
                 # attributes) has no token counts to observe, not counts of zero.
-                series.input_tokens.observe(row["input_tokens"])
-                series.output_tokens.observe(row["output_tokens"])
+                seen.input_tokens.append(row["input_tokens"])
+                seen.output_tokens.append(row["output_tokens"])
             ttft = row["ttft_s"]
             if ttft is not None:
-                series.time_to_first_token.observe(ttft, exemplar)
+                seen.ttft.append(ttft)
+                seen.ttft_exemplars.append(exemplar)
                 if row["output_tokens"] > 1 and row["latency_s"] >= ttft:
-                    per_token = (row["latency_s"] - ttft) / (row["output_tokens"] - 1)
-                    series.time_per_output_token.observe(per_token)
+                    seen.per_token.append((row["latency_s"] - ttft) / (row["output_tokens"] - 1))
             if row["cost_usd"] is not None:
-                counter, total = costs.get(id(series), (series.cost, 0.0))
-                costs[id(series)] = counter, total + row["cost_usd"]
+                seen.cost += row["cost_usd"]
+                seen.priced = True
             elif row["operation"] not in UNPRICED_OPERATIONS:
-                counter, count = unpriced.get(id(series), (series.unpriced, 0))
-                unpriced[id(series)] = counter, count + 1
-        for counter, amount in (*costs.values(), *unpriced.values()):
-            counter.inc(amount)
+                seen.unpriced += 1
+        for seen in observed.values():
+            seen.publish()
 
     def feedback_rows(self, records: list[FeedbackCreate], now: datetime) -> list[dict[str, Any]]:
         """Rows for the feedback table: values normalised, comments redacted, users hashed."""
@@ -230,3 +232,32 @@ def _feedback_value(index: int, record: FeedbackCreate) -> tuple[float | None, s
     if not low <= value <= high:
         raise invalid(loc, f"{kind.value} must be between {low:g} and {high:g}")
     return float(value), record.label
+
+
+class _Observed:
+    """What one request's new calls add to one series, published in one go."""
+
+    def __init__(self, series: Series) -> None:
+        self.series = series
+        self.duration: list[float] = []
+        self.duration_exemplars: list[dict[str, str] | None] = []
+        self.input_tokens: list[float] = []
+        self.output_tokens: list[float] = []
+        self.ttft: list[float] = []
+        self.ttft_exemplars: list[dict[str, str] | None] = []
+        self.per_token: list[float] = []
+        self.cost = 0.0
+        self.priced = False
+        self.unpriced = 0
+
+    def publish(self) -> None:
+        series = self.series
+        observe_all(series.duration, self.duration, self.duration_exemplars)
+        observe_all(series.input_tokens, self.input_tokens)
+        observe_all(series.output_tokens, self.output_tokens)
+        observe_all(series.time_to_first_token, self.ttft, self.ttft_exemplars)
+        observe_all(series.time_per_output_token, self.per_token)
+        if self.priced:
+            series.cost.inc(self.cost)
+        if self.unpriced:
+            series.unpriced.inc(self.unpriced)
