@@ -39,7 +39,7 @@ def delete_rolled_up(
 
     Where raw tables are partitioned (PostgreSQL), a day whose partition holds only it
     goes whole (DROP TABLE, no row deletes); rows of the DEFAULT partition are deleted.
-    The partitions of the `partition_days_ahead` days after `day` are made first.
+    The partitions of the `partition_days_ahead` days after `day` are made too.
     """
     cutoff = day.end - timedelta(days=retention_days)
     candidates = connection.execute(
@@ -48,12 +48,12 @@ def delete_rolled_up(
     ).all()
     ready = [(start, end) for start, end in candidates
              if evaluated_current(connection, "rollup", RAW_SOURCES, Window(start, end))]
-    create_partitions_ahead(connection, day.end, partition_days_ahead)
     forget_before(connection, day.end - timedelta(days=forget_after_days))
     if content_hours is not None:
         blank_content(connection, before=EPOCH, also=content_keys,
                       received_before=utc_now() - timedelta(hours=content_hours))
-    # Last: dropping a partition locks its table against ingest until this commits.
+    # Last: making or dropping a partition locks its table against ingest until commit.
+    create_partitions_ahead(connection, day.end, partition_days_ahead)
     deleted = 0
     for start, end in ready:
         for table in RAW_TABLES:

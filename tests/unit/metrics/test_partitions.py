@@ -15,6 +15,7 @@ from metrics.store.partitions import (
     create_day_partitions,
     create_partitions_ahead,
     day_partitions,
+    remove_day,
     stored_keys,
 )
 from metrics.store.tables import Inference, Scope
@@ -157,3 +158,24 @@ def test_a_window_query_reads_only_the_partitions_of_its_days(partitioned_store:
     assert "inference_p20270110" not in plan
     assert "inference_p20270112" not in plan
     assert "inference_default" not in plan
+
+
+@postgres_only
+def test_a_day_whose_partition_is_in_use_is_deleted_row_by_row(partitioned_store: Store) -> None:
+    moment = datetime(2027, 2, 1, 8, tzinfo=UTC)
+    with partitioned_store.engine.begin() as connection:
+        create_day_partitions(connection, "inference", [datetime(2027, 2, 1)])
+    partitioned_store.insert_new([(INFERENCE, [call_row("busy", moment)])])
+
+    with partitioned_store.engine.connect() as reader:  # a long report query, say
+        reader.execute(select(INFERENCE.c.id).where(INFERENCE.c.timestamp >= moment)).all()
+        with partitioned_store.engine.begin() as connection:
+            removed = remove_day(connection, INFERENCE, datetime(2027, 2, 1, tzinfo=UTC),
+                                 datetime(2027, 2, 2, tzinfo=UTC))
+        reader.rollback()
+
+    assert removed == 1
+    assert stored_calls(partitioned_store) == []
+    with partitioned_store.engine.connect() as connection:
+        assert datetime(2027, 2, 1) in day_partitions(connection, "inference")
+        assert stored_keys(connection, "inference") == 0
