@@ -68,6 +68,8 @@ def test_retention_drops_a_ready_days_partition_and_keeps_one_not_rolled_up_sinc
         assert READY.start not in days
         assert LATE.start in days
         assert keys == 3
+        # and the week ahead of the run has its partitions
+        assert {later + timedelta(days=n) for n in range(1, 7)} <= days
 
     run_job(store, jobs("rollup"), later)
     run_job(store, jobs("retention", retention_days=90), later + timedelta(days=1))
