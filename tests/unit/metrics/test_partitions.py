@@ -179,3 +179,15 @@ def test_a_day_whose_partition_is_in_use_is_deleted_row_by_row(partitioned_store
     with partitioned_store.engine.connect() as connection:
         assert datetime(2027, 2, 1) in day_partitions(connection, "inference")
         assert stored_keys(connection, "inference") == 0
+
+
+def test_the_id_of_a_deleted_record_may_be_stored_again(store: Store) -> None:
+    moment = datetime(2026, 11, 21, 9, tzinfo=UTC)
+    store.insert_new([(INFERENCE, [call_row("gone", moment)])])
+    with store.engine.begin() as connection:  # as a privacy deletion does
+        connection.execute(INFERENCE.delete().where(INFERENCE.c.id == "gone"))
+
+    [new] = store.insert_new([(INFERENCE, [call_row("gone", moment + timedelta(days=2))])])
+
+    assert new == {("support", "gone")}
+    assert stored_calls(store) == [("gone", moment + timedelta(days=2))]
