@@ -146,12 +146,14 @@ def remove_day(connection: Connection, table: Table, start: datetime, end: datet
 
 def _drop(connection: Connection, table: Table, partition: str, start: datetime,
           end: datetime) -> int:
-    rows = int(connection.execute(text(f"SELECT count(*) FROM {partition}")).scalar_one())
-    connection.execute(text(f"DROP TABLE {partition}"))
     keys = KEY_TABLES.get(table.name)
-    if keys is not None:
+    if keys is None:
+        rows = int(connection.execute(text(f"SELECT count(*) FROM {partition}")).scalar_one())
+    else:  # a key a row: what goes from the key table is what the partition held
         moment = keys.c.timestamp
-        connection.execute(delete(keys).where(moment >= start, moment < end))
+        forgotten = connection.execute(delete(keys).where(moment >= start, moment < end))
+        rows = max(forgotten.rowcount, 0)
+    connection.execute(text(f"DROP TABLE {partition}"))
     return rows
 
 
