@@ -117,7 +117,8 @@ def build_jobs(settings: Settings) -> tuple[Job, ...]:
             evaluate=partial(delete_rolled_up, retention_days=s.retention_days,
                              forget_after_days=s.max_record_age_days + 2,
                              content_hours=s.content_retention_hours,
-                             content_keys=tuple(s.content_keys))),
+                             content_keys=tuple(s.content_keys),
+                             partition_days_ahead=s.partition_days_ahead)),
         # Each run recomputes the month to date, so only the latest window matters.
         Job(name="kpis", interval=kpis, step=kpis, length=kpis, lateness=lateness, catch_up=1,
             evaluate=partial(evaluate_kpis, config=value)),

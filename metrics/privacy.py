@@ -73,6 +73,22 @@ POLICIES: dict[str, tuple[TablePolicy, dict[str, DataClass]]] = {
         "CPU, memory and GPU readings: the cost side of reports", RAW,
         "admin (database only)"), {
         "id": D, "timestamp": T, "host": D, "name": D, "device": D, "value": T}),
+    "inference_key": (TablePolicy(
+        "PostgreSQL only: the (app, id) of each stored call, so a resent id is not stored "
+        "twice across partitions", "as long as its row", "no one (ingest only)"), {
+        "app": D, "id": D, "timestamp": T}),
+    "feedback_key": (TablePolicy(
+        "PostgreSQL only: the (app, id) of each stored feedback, so a resent id is not stored "
+        "twice across partitions", "as long as its row", "no one (ingest only)"), {
+        "app": D, "id": D, "timestamp": T}),
+    "accuracy_sample_key": (TablePolicy(
+        "PostgreSQL only: the (app, id) of each stored graded sample, so a resent id is not stored "
+        "twice across partitions", "as long as its row", "no one (ingest only)"), {
+        "app": D, "id": D, "timestamp": T}),
+    "outcome_key": (TablePolicy(
+        "PostgreSQL only: the (app, id) of each stored outcome, so a resent id is not stored "
+        "twice across partitions", "as long as its row", "no one (ingest only)"), {
+        "app": D, "id": D, "timestamp": T}),
     "api_key": (TablePolicy(
         "who may call the API; keys are stored hashed", "until revoked (rows kept)",
         "admin (`valuewatch keys list`: names and prefixes, never hashes)"), {

@@ -91,6 +91,8 @@ class Settings(BaseSettings):
     feedback_window_s: float = Field(default=3600.0, gt=0)
     rollup_interval_s: float = Field(default=86_400.0, gt=0)  # rolls up every closed UTC day
     retention_interval_s: float = Field(default=86_400.0, gt=0)
+    # PostgreSQL: raw tables have a partition a day, made this many days ahead.
+    partition_days_ahead: int = Field(default=7, ge=1, le=366)
     retention_days: int = Field(default=90, ge=1)  # raw records kept; daily rollups are kept
     # Windows that receive late records are evaluated again for this long (default: the
     # retention period, at most that: older raw records may be gone), a bounded number a run.

@@ -29,6 +29,8 @@ TABLES = (
     "kpi_value", "value_score", "assessment", "incident", "value_report", "ingest_touch",
     "window_evaluation", "daily_users", "daily_feedback_label", "value_month", "ui_session",
     "report_delivery", "topic_theme",
+    # PostgreSQL only: the record keys of the partitioned raw tables
+    "inference_key", "feedback_key", "accuracy_sample_key", "outcome_key",
 )
 
 

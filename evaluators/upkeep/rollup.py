@@ -12,6 +12,7 @@ from evaluators.windows import Window
 from metrics.catalog import OPERATION_DURATION_BUCKETS
 from metrics.feedback_rules import FEEDBACK_NEGATIVE, FEEDBACK_POSITIVE
 from metrics.store.database import Store
+from metrics.store.partitions import remove_day
 from metrics.store.rollups import (
     DailyAccuracy,
     DailyFeedback,
@@ -69,8 +70,7 @@ def roll_up_day(connection: Connection, day: Window) -> int:
         rows += insert_new(connection, table, found)
     if pruned:
         for table in RAW_TABLES:
-            moment = table.c.timestamp
-            connection.execute(delete(table).where(moment >= day.start, moment < day.end))
+            remove_day(connection, table, day.start, day.end)
     marker = {"day_start": day.start, "day_end": day.end, "rolled_at": utc_now()}
     upsert(connection, _days, [marker], ("day_start",), ("rolled_at",))
     return rows

@@ -28,7 +28,13 @@ def record_key(row: dict[str, Any]) -> RecordKey:
 class BulkInsert:
     """Statements that insert rows of one table, each value converted as its column needs."""
 
-    def __init__(self, table: Table, dialect: str, conflict: str | None = None) -> None:
+    def __init__(
+        self, table: Table, dialect: str, conflict: str | None = None, *,
+        any_conflict: bool = False,
+    ) -> None:
+        """`conflict` replaces the ON CONFLICT … RETURNING tail; with `any_conflict` a
+        conflict on any unique index skips the row (a partitioned table has none on the
+        key alone)."""
         self.columns = [column.name for column in table.columns]
         self._values = operator.itemgetter(*self.columns)
         self._time = _sqlite_datetime if dialect == "sqlite" else _naive_utc
@@ -40,7 +46,8 @@ class BulkInsert:
         key = [column.name for column in table.primary_key.columns]
         # Records return their RecordKey; other tables (resource samples) their own key.
         returned = KEY_COLUMNS if set(key) == set(KEY_COLUMNS) else key
-        self._tail = " " + (conflict or f"ON CONFLICT ({', '.join(key)}) DO NOTHING"
+        target = "" if any_conflict else f" ({', '.join(key)})"
+        self._tail = " " + (conflict or f"ON CONFLICT{target} DO NOTHING"
                                         f" RETURNING {', '.join(returned)}")
         self.rows_per_statement = MAX_PARAMETERS // len(self.columns)
 

@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table, create_engine, event, make_url, select, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, make_url, select, text
 from sqlmodel import Session
 
 from metrics.store.bulk_insert import BulkInsert, RecordKey, record_key
 from metrics.store.freshness import IngestTouch
+from metrics.store.partitions import KEY_TABLES, partitioned_tables
 from metrics.store.tables import InstallationSecret
 from metrics.store.upsert import dialect_insert
 from metrics.types import as_utc, utc_now
@@ -75,6 +76,7 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._bulk_inserts: dict[str, BulkInsert] = {}
+        self._partitioned: set[str] | None = None
 
     @classmethod
     def open(cls, database_url: str) -> "Store":
@@ -122,14 +124,23 @@ class Store:
 
         The hours the new rows fall in are noted in `ingest_touch` in the same transaction
         (one row per table and hour), so evaluations of those hours are redone.
+
+        Where the table is partitioned (PostgreSQL), its (app, id) keys are claimed in its
+        key table first, and only the rows whose key was claimed are inserted: a record
+        sent again with another timestamp would land in another partition, where no
+        unique index could see the first.
         """
         inserted: list[set[RecordKey]] = []
         touches: list[dict[str, Any]] = []
         with self.engine.begin() as connection:
             touched_at = utc_now()
+            partitioned = self._partitioned_tables(connection)
             for table, rows in batches:
                 new: set[RecordKey] = set()
-                for sql, params in self._bulk_insert(table).statements(rows):
+                if table.name in partitioned and table.name in KEY_TABLES:
+                    rows = self._claimed(connection, table.name, rows)
+                for sql, params in self._bulk_insert(table, table.name in partitioned)\
+                        .statements(rows):
                     new.update(tuple(row) for row in connection.exec_driver_sql(sql, params))
                 inserted.append(new)
                 if "app" not in table.primary_key.columns:
@@ -153,10 +164,34 @@ class Store:
             )
         return found
 
-    def _bulk_insert(self, table: Table) -> BulkInsert:
-        found = self._bulk_inserts.get(table.name)
+    def _claimed(
+        self, connection: Connection, table: str, rows: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """The first of `rows` for each key that was not in `table`'s key table, and is now."""
+        claimed: set[RecordKey] = set()
+        for sql, params in self._bulk_insert(KEY_TABLES[table]).statements(rows):
+            claimed.update(tuple(row) for row in connection.exec_driver_sql(sql, params))
+        kept = []
+        for row in rows:
+            key = record_key(row)
+            if key in claimed:
+                claimed.discard(key)  # a key twice in one batch: its first row is the one
+                kept.append(row)
+        return kept
+
+    def _partitioned_tables(self, connection: Connection) -> set[str]:
+        if self._partitioned is None:
+            self._partitioned = partitioned_tables(connection)
+        return self._partitioned
+
+    def _bulk_insert(self, table: Table, partitioned: bool = False) -> BulkInsert:
+        name = f"{table.name} partitioned" if partitioned else table.name
+        found = self._bulk_inserts.get(name)
         if found is None:
-            found = self._bulk_inserts[table.name] = BulkInsert(table, self.dialect)
+            # A partitioned table has no unique index on the key alone (it must hold the
+            # time too), so its conflict clause names no index: the key table decided.
+            found = self._bulk_inserts[name] = BulkInsert(table, self.dialect,
+                                                          any_conflict=partitioned)
         return found
 
     def installation_secret(self, name: str) -> str:
