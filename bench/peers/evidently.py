@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bench import drift as drift_bench  # noqa: E402
-from bench.peers.venv import peer_python  # noqa: E402
+from bench.peers.environment import peer_python  # noqa: E402
 
 REQUIREMENTS = ("evidently==0.7.23", "pandas==2.3.3", "numpy==2.4.6", "scipy==1.17.1")
 SAMPLE_SIZE = drift_bench.SAMPLE_SIZE

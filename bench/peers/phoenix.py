@@ -53,13 +53,12 @@ from pathlib import Path
 import httpx
 
 BENCH = Path(__file__).resolve().parents[1]
-# Run as a script, this folder is sys.path[0], and its venv.py would hide the standard one.
-sys.path[:] = [str(BENCH)] + [p for p in sys.path if Path(p or ".").resolve() != BENCH / "peers"]
+sys.path.insert(0, str(BENCH))
 from ingest import OTLP_SPANS, measure_raw_sqlite, otlp_bodies, otlp_requests  # noqa: E402
 from loadgen import median, run_load  # noqa: E402
 from server import create_key, free_port, serve  # noqa: E402
 
-from peers.venv import peer_python  # noqa: E402
+from peers.environment import peer_python  # noqa: E402
 
 PHOENIX_VERSION = "20.26.1"
 REQUIREMENTS = [f"arize-phoenix=={PHOENIX_VERSION}"]
