@@ -1,17 +1,8 @@
 """Migration 0008 keys records by (id, app) and keeps every row stored before it."""
 
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
-
-import psycopg
-import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, inspect, text
 
-from metrics.store.database import MIGRATIONS
-from tests.conftest import POSTGRES_URL, skip_or_fail
+from tests.unit.metrics.migration_steps import step
 
 OLD_ROWS = """
 INSERT INTO inference (id, app, model, operation, latency_s, input_tokens, output_tokens,
@@ -23,47 +14,16 @@ VALUES ('fb-1', 'call-1', NULL, 'thumbs', 1.0, '2026-11-30 10:01:00');
 """
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database of its own: the test migrates it step by step."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'old.db'}"
-        return
-    plain = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
-    try:
-        admin = psycopg.connect(plain, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        skip_or_fail(f"no PostgreSQL at {POSTGRES_URL}: {exc}")
-    name = f"valuewatch_migration_{uuid.uuid4().hex[:8]}"
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{POSTGRES_URL.rpartition('/')[0]}/{name}"
-    finally:
-        with psycopg.connect(plain, autocommit=True, connect_timeout=10) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def migrate(database_url: str, revision: str) -> None:
-    engine = create_engine(database_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
-    engine.dispose()
-
-
 def test_rows_stored_before_0008_are_kept_and_a_second_app_may_reuse_their_id(
     database_url: str,
 ) -> None:
-    migrate(database_url, "0005")
+    step(database_url, "0005")
     engine = create_engine(database_url)
     with engine.begin() as connection:
         for statement in OLD_ROWS.split(";")[:-1]:
             connection.execute(text(statement))
 
-    migrate(database_url, "0008")
+    step(database_url, "0008")
 
     with engine.begin() as connection:
         connection.execute(text(OLD_ROWS.split(";")[0].replace("'support'", "'search'")))

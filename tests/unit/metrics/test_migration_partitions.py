@@ -1,21 +1,14 @@
 """Migration 0014 partitions the raw tables on PostgreSQL keeping every row, and its
 downgrade makes them plain again; on SQLite it changes nothing."""
 
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-import psycopg
-import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, inspect, text
 
-from metrics.store.database import MIGRATIONS, Store
+from metrics.store.database import Store
 from metrics.store.partitions import day_partitions, partitioned_tables
 from metrics.store.tables import Inference
-from tests.conftest import POSTGRES_URL, skip_or_fail
+from tests.unit.metrics.migration_steps import step
 from tests.unit.metrics.test_partitions import call_row
 
 OLD_ROWS = """
@@ -30,37 +23,6 @@ VALUES ('fb-1', 'call-1', '', 'thumbs', 1.0, '2026-11-30 10:01:00');
 INSERT INTO resource_sample (timestamp, host, name, device, value)
 VALUES ('2026-11-30 10:00:00', 'node-1', 'valuewatch_process_cpu_ratio', '', 0.5)
 """
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database of its own: the test migrates it step by step."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'old.db'}"
-        return
-    plain = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
-    try:
-        admin = psycopg.connect(plain, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        skip_or_fail(f"no PostgreSQL at {POSTGRES_URL}: {exc}")
-    name = f"valuewatch_migration_{uuid.uuid4().hex[:8]}"
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{POSTGRES_URL.rpartition('/')[0]}/{name}"
-    finally:
-        with psycopg.connect(plain, autocommit=True, connect_timeout=10) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def step(database_url: str, revision: str, *, down: bool = False) -> None:
-    engine = create_engine(database_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, revision)
-    engine.dispose()
 
 
 def snapshot(database_url: str) -> dict[str, list[tuple[object, ...]]]:
