@@ -4,6 +4,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -41,24 +42,30 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for this test session, dropped afterwards."""
+@contextmanager
+def fresh_postgres_database(prefix: str) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database named `prefix`_…, dropped afterwards."""
     plain = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
     try:
         admin = psycopg.connect(plain, autocommit=True, connect_timeout=3)
     except psycopg.OperationalError as exc:
         skip_or_fail(f"no PostgreSQL at {POSTGRES_URL}: {exc}")
-    name = f"valuewatch_test_{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     with admin:
         admin.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = POSTGRES_URL.rpartition("/")
     try:
-        yield f"{base}/{name}"
+        yield f"{POSTGRES_URL.rpartition('/')[0]}/{name}"
     finally:
         # A new connection: a test may have restarted the server since.
         with psycopg.connect(plain, autocommit=True, connect_timeout=10) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped afterwards."""
+    with fresh_postgres_database("valuewatch_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
