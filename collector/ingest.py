@@ -118,7 +118,6 @@ class Ingest:
                     seen.per_token.append((row["latency_s"] - ttft) / (row["output_tokens"] - 1))
             if row["cost_usd"] is not None:
                 seen.cost += row["cost_usd"]
-                seen.priced = True
             elif row["operation"] not in UNPRICED_OPERATIONS:
                 seen.unpriced += 1
         for seen in observed.values():
@@ -247,7 +246,6 @@ class _Observed:
         self.ttft_exemplars: list[dict[str, str] | None] = []
         self.per_token: list[float] = []
         self.cost = 0.0
-        self.priced = False
         self.unpriced = 0
 
     def publish(self) -> None:
@@ -257,7 +255,7 @@ class _Observed:
         observe_all(series.output_tokens, self.output_tokens)
         observe_all(series.time_to_first_token, self.ttft, self.ttft_exemplars)
         observe_all(series.time_per_output_token, self.per_token)
-        if self.priced:
+        if self.cost:
             series.cost.inc(self.cost)
         if self.unpriced:
             series.unpriced.inc(self.unpriced)

@@ -47,6 +47,15 @@ RAW = "retention_days (default 90), once the day is rolled up"
 ROLLED = "kept: aggregates"
 READ = "read (API and /ui/ pages); admin"
 
+
+def _key_table(what: str) -> tuple[TablePolicy, dict[str, DataClass]]:
+    """The policy of a PostgreSQL key table, which holds each stored `what`'s key."""
+    return (TablePolicy(
+        f"PostgreSQL only: the (app, id) of each stored {what}, so a resent id is not stored "
+        "twice across partitions", "as long as its row", "no one (ingest only)"), {
+        "app": D, "id": D, "timestamp": T})
+
+
 POLICIES: dict[str, tuple[TablePolicy, dict[str, DataClass]]] = {
     "inference": (TablePolicy(
         "one LLM call: usage, latency, cost and errors for dashboards, drift and KPIs",
@@ -73,22 +82,9 @@ POLICIES: dict[str, tuple[TablePolicy, dict[str, DataClass]]] = {
         "CPU, memory and GPU readings: the cost side of reports", RAW,
         "admin (database only)"), {
         "id": D, "timestamp": T, "host": D, "name": D, "device": D, "value": T}),
-    "inference_key": (TablePolicy(
-        "PostgreSQL only: the (app, id) of each stored call, so a resent id is not stored "
-        "twice across partitions", "as long as its row", "no one (ingest only)"), {
-        "app": D, "id": D, "timestamp": T}),
-    "feedback_key": (TablePolicy(
-        "PostgreSQL only: the (app, id) of each stored feedback, so a resent id is not stored "
-        "twice across partitions", "as long as its row", "no one (ingest only)"), {
-        "app": D, "id": D, "timestamp": T}),
-    "accuracy_sample_key": (TablePolicy(
-        "PostgreSQL only: the (app, id) of each stored graded sample, so a resent id is not stored "
-        "twice across partitions", "as long as its row", "no one (ingest only)"), {
-        "app": D, "id": D, "timestamp": T}),
-    "outcome_key": (TablePolicy(
-        "PostgreSQL only: the (app, id) of each stored outcome, so a resent id is not stored "
-        "twice across partitions", "as long as its row", "no one (ingest only)"), {
-        "app": D, "id": D, "timestamp": T}),
+    **{f"{table}_key": _key_table(what) for table, what in (
+        ("inference", "call"), ("feedback", "feedback"),
+        ("accuracy_sample", "graded sample"), ("outcome", "outcome"))},
     "api_key": (TablePolicy(
         "who may call the API; keys are stored hashed", "until revoked (rows kept)",
         "admin (`valuewatch keys list`: names and prefixes, never hashes)"), {

@@ -3,6 +3,8 @@
 Every method is a module with ``NAME`` (the module's name), ``KIND`` (the sample kinds
 it accepts), ``DEFAULT_THRESHOLD``, ``DISTANCE`` (whether the threshold is a distance
 rather than a p-value) and ``compare(reference, current, threshold) -> DriftResult``.
+A numeric method that reads the two CDFs also has ``compare_ordered(samples, threshold)``,
+given the pair already sorted and merged once (``ordered.OrderedSamples``).
 They are listed once, explicitly, in ``METHODS``: a new method is its module and a line
 there.
 """

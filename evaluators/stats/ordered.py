@@ -43,7 +43,7 @@ class OrderedSamples:
 
     def distinct_count(self) -> int:
         """How many distinct values the two samples hold together."""
-        return 1 + int(np.count_nonzero(self.pooled[1:] != self.pooled[:-1]))
+        return int(np.count_nonzero(self._run_ends()))
 
     def distinct_values(self) -> np.ndarray:
         """The sorted distinct values of both samples together."""
@@ -68,8 +68,7 @@ class OrderedSamples:
         read after each run of equal values (scipy's ``ks_2samp`` statistic)."""
         if self.pooled.size < 2:
             return 0.0
-        ends = self.pooled[1:] != self.pooled[:-1]
-        gaps = self.cdf_gaps()[ends]
+        gaps = self.cdf_gaps()[self._run_ends()[:-1]]
         return float(np.abs(gaps).max()) if gaps.size else 0.0
 
     def cell_counts(self, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -95,6 +95,7 @@ class Store:
         from alembic import command
         from alembic.config import Config
 
+        self._partitioned = None  # the migration may partition the raw tables: read again
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.begin() as connection:

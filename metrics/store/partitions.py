@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from sqlalchemy import Column, Connection, MetaData, String, Table, delete, func, select, text
+from sqlalchemy import Column, Connection, MetaData, String, Table, delete, text
 from sqlalchemy.exc import OperationalError
 
 from metrics.types import UTCDateTime, as_utc
@@ -155,13 +155,6 @@ def _drop(connection: Connection, table: Table, partition: str, start: datetime,
         rows = max(forgotten.rowcount, 0)
     connection.execute(text(f"DROP TABLE {partition}"))
     return rows
-
-
-def stored_keys(connection: Connection, table: str) -> int:
-    """How many keys `table`'s key table holds (0 where there is none)."""
-    if table not in partitioned_tables(connection) or table not in KEY_TABLES:
-        return 0
-    return int(connection.execute(select(func.count()).select_from(KEY_TABLES[table])).scalar_one())
 
 
 @contextmanager

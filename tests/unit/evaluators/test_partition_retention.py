@@ -13,8 +13,9 @@ from evaluators.runner import run_job
 from evaluators.windows import Window
 from metrics.store import rollups
 from metrics.store.database import Store
-from metrics.store.partitions import create_day_partitions, day_partitions, stored_keys
+from metrics.store.partitions import create_day_partitions, day_partitions
 from metrics.store.tables import Inference
+from tests.unit.metrics.test_partitions import stored_keys
 
 READY = Window(datetime(2025, 5, 1, tzinfo=UTC), datetime(2025, 5, 2, tzinfo=UTC))
 LATE = Window(READY.end, READY.end + timedelta(days=1))  # receives a record after its rollup

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Table, select, text
+from sqlalchemy import Connection, Table, select, text
 
 from metrics.store.database import Store
 from metrics.store.partitions import (
@@ -16,7 +16,6 @@ from metrics.store.partitions import (
     create_partitions_ahead,
     day_partitions,
     remove_day,
-    stored_keys,
 )
 from metrics.store.tables import Inference, Scope
 from tests.conftest import TABLES
@@ -31,6 +30,11 @@ def partitioned_store(postgres_store: Store) -> Store:
     with postgres_store.engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {', '.join(TABLES)}"))
     return postgres_store
+
+
+def stored_keys(connection: Connection, table: str) -> int:
+    """How many keys `table`'s key table holds."""
+    return int(connection.execute(text(f"SELECT count(*) FROM {table}_key")).scalar_one())
 
 
 def call_row(id: str, timestamp: datetime, **fields: Any) -> dict[str, Any]:
